@@ -1,0 +1,27 @@
+# Project-wide helpers: warnings per target, sanitizers, Boost headers.
+
+function(nnw_set_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wconversion
+                                           -Wsign-conversion -Wnon-virtual-dtor -Werror=return-type)
+endfunction()
+
+if(NNW_SANITIZE AND NOT EMSCRIPTEN)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+# Boost 1.81 headers (Beast, JSON header-only). In the Emscripten tree only the Boost
+# directory may be on the include path: the rest of /usr/include would shadow the
+# Emscripten sysroot. A directory holding a single `boost` link gives exactly that.
+set(NNW_BOOST_ROOT "/usr/include" CACHE PATH "Directory containing the boost/ headers (1.81)")
+set(NNW_BOOST_INCLUDE "${CMAKE_BINARY_DIR}/boost-include")
+if(NOT EXISTS "${NNW_BOOST_INCLUDE}/boost")
+  file(MAKE_DIRECTORY "${NNW_BOOST_INCLUDE}")
+  file(CREATE_LINK "${NNW_BOOST_ROOT}/boost" "${NNW_BOOST_INCLUDE}/boost" SYMBOLIC)
+endif()
+if(NOT EXISTS "${NNW_BOOST_INCLUDE}/boost/json.hpp")
+  message(FATAL_ERROR "Boost.JSON headers not found under ${NNW_BOOST_ROOT}; run scripts/bootstrap")
+endif()
+add_library(nnw_boost_headers INTERFACE)
+target_include_directories(nnw_boost_headers SYSTEM INTERFACE "${NNW_BOOST_INCLUDE}")
+target_compile_definitions(nnw_boost_headers INTERFACE BOOST_JSON_NO_LIB BOOST_CONTAINER_NO_LIB)
