@@ -1,0 +1,13 @@
+#pragma once
+// Bearer-token authentication: the back office's HS256 JWTs, mapped to a Principal.
+
+#include "http/api.hpp"
+
+namespace nnw::server {
+
+ApiResult<Principal> authenticate(const RequestContext& ctx);
+
+// A token for the demo login and tests; nullopt when the secret is too short.
+std::optional<std::string> mint_token(const App& app, const Principal& principal, std::int64_t lifetime_s);
+
+}  // namespace nnw::server

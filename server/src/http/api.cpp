@@ -1,0 +1,86 @@
+#include "http/api.hpp"
+
+#include <boost/beast/version.hpp>
+
+namespace nnw::server {
+
+const char* role_name(Role role) noexcept {
+  switch (role) {
+    case Role::member: return "member";
+    case Role::admin: return "admin";
+    case Role::service: return "service";
+  }
+  return "member";
+}
+
+ApiError bad_request(std::string code, std::string message, std::string field) {
+  return ApiError{http::status::bad_request, std::move(code), std::move(message), std::move(field), {}, {}};
+}
+ApiError not_found(std::string message) {
+  return ApiError{http::status::not_found, "not_found", std::move(message), {}, {}, {}};
+}
+ApiError forbidden(std::string message) {
+  return ApiError{http::status::forbidden, "forbidden", std::move(message), {}, {}, {}};
+}
+ApiError conflict(std::string code, std::string message, std::string field) {
+  return ApiError{http::status::conflict, std::move(code), std::move(message), std::move(field), {}, {}};
+}
+
+std::string_view RequestContext::path_param(std::string_view name) const {
+  const auto found = path_params.find(name);
+  return found == path_params.end() ? std::string_view() : std::string_view(found->second);
+}
+
+std::optional<std::string_view> RequestContext::query_param(std::string_view name) const {
+  const auto found = query.find(name);
+  if (found == query.end()) return std::nullopt;
+  return std::string_view(found->second);
+}
+
+std::optional<std::string_view> RequestContext::header(std::string_view name) const {
+  const auto found = request.find(boost::beast::string_view(name.data(), name.size()));
+  if (found == request.end()) return std::nullopt;
+  return std::string_view(found->value().data(), found->value().size());
+}
+
+Response text_response(const RequestContext& ctx, http::status status, std::string content_type, std::string body) {
+  Response response{status, ctx.request.version()};
+  response.set(http::field::server, "nn-wallet");
+  response.set(http::field::content_type, content_type);
+  response.set("X-Request-Id", ctx.request_id);
+  response.set(http::field::cache_control, "no-store");
+  response.body() = std::move(body);
+  response.prepare_payload();
+  return response;
+}
+
+Response json_response(const RequestContext& ctx, http::status status, std::string body) {
+  return text_response(ctx, status, "application/json", std::move(body));
+}
+
+Response json_response(const RequestContext& ctx, http::status status, const boost::json::value& body) {
+  return json_response(ctx, status, boost::json::serialize(body));
+}
+
+Response error_response(const RequestContext& ctx, const ApiError& error) {
+  boost::json::object inner = error.details;
+  inner["code"] = error.code;
+  inner["message"] = error.message;
+  inner["field"] = error.field;
+  inner["request_id"] = ctx.request_id;
+  Response response = json_response(ctx, error.status, boost::json::value{{"error", std::move(inner)}});
+  if (error.retry_after_s) response.set(http::field::retry_after, std::to_string(*error.retry_after_s));
+  return response;
+}
+
+ApiResult<boost::json::object> json_body(const RequestContext& ctx) {
+  boost::system::error_code ec;
+  boost::json::parse_options options;
+  options.max_depth = 16;
+  boost::json::value document = boost::json::parse(ctx.request.body(), ec, {}, options);
+  if (ec) return bad_request("invalid_json", "the body is not valid JSON");
+  if (!document.is_object()) return bad_request("invalid_type", "the body must be a JSON object");
+  return std::move(document.as_object());
+}
+
+}  // namespace nnw::server

@@ -1,0 +1,81 @@
+#pragma once
+// What a route handler sees and returns: the request with its path parameters, query and
+// caller; a JSON (or CSV) response; and API errors as values with a stable code.
+
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace nnw::server {
+
+class App;  // the server's long-lived parts (app.hpp)
+
+namespace http = boost::beast::http;
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+enum class Role { member, admin, service };
+const char* role_name(Role role) noexcept;
+
+struct Principal {
+  std::string subject;  // JWT sub: a member id, or a service/admin identity
+  Role role = Role::member;
+};
+
+// A failure the caller caused or must handle: {"error":{"code","message","field"}} + status.
+struct ApiError {
+  http::status status = http::status::bad_request;
+  std::string code;
+  std::string message;
+  std::string field;
+  std::optional<int> retry_after_s;
+  boost::json::object details;  // extra members of the error object (e.g. balance, shortfall)
+};
+
+template <class T>
+class ApiResult {
+ public:
+  ApiResult(T value) : state_(std::move(value)) {}        // NOLINT: implicit by design
+  ApiResult(ApiError error) : state_(std::move(error)) {}  // NOLINT: implicit by design
+  bool ok() const noexcept { return state_.index() == 0; }
+  T& value() { return std::get<0>(state_); }
+  const ApiError& error() const { return std::get<1>(state_); }
+
+ private:
+  std::variant<T, ApiError> state_;
+};
+
+ApiError bad_request(std::string code, std::string message, std::string field = {});
+ApiError not_found(std::string message);
+ApiError forbidden(std::string message);
+ApiError conflict(std::string code, std::string message, std::string field = {});
+
+struct RequestContext {
+  const Request& request;
+  App& app;
+  std::string request_id;
+  std::string route;  // the route pattern, for logs and metrics
+  std::map<std::string, std::string, std::less<>> path_params;
+  std::map<std::string, std::string, std::less<>> query;
+  std::optional<Principal> principal;
+  std::chrono::system_clock::time_point now;
+
+  std::string_view path_param(std::string_view name) const;
+  std::optional<std::string_view> query_param(std::string_view name) const;
+  std::optional<std::string_view> header(std::string_view name) const;
+};
+
+Response json_response(const RequestContext& ctx, http::status status, std::string body);
+Response json_response(const RequestContext& ctx, http::status status, const boost::json::value& body);
+Response error_response(const RequestContext& ctx, const ApiError& error);
+Response text_response(const RequestContext& ctx, http::status status, std::string content_type, std::string body);
+
+// Parses the body as a JSON object (400 invalid_json / invalid_type otherwise).
+ApiResult<boost::json::object> json_body(const RequestContext& ctx);
+
+}  // namespace nnw::server

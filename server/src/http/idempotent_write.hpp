@@ -1,0 +1,28 @@
+#pragma once
+// Every write runs through here: one transaction holding the caller's Idempotency-Key, the
+// write itself and its stored response. The same key with the same request returns the
+// original response (also when sent concurrently: the second waits on the key's row); the
+// same key with another request is a 409. A write that fails with an ApiError rolls back
+// entirely, key included, so a corrected retry may reuse the key.
+
+#include <functional>
+#include <string>
+
+#include "db/pool.hpp"
+#include "http/api.hpp"
+
+namespace nnw::server {
+
+struct WriteOutcome {
+  http::status status = http::status::ok;
+  std::string body;  // JSON
+};
+
+using WriteBody = std::function<ApiResult<WriteOutcome>(db::Connection&, const std::string& idempotency_key)>;
+
+Response idempotent_write(RequestContext& ctx, const WriteBody& body);
+
+// A pooled connection, or 503 + Retry-After when none is free in time.
+ApiResult<db::Pool::Lease> lease_connection(RequestContext& ctx);
+
+}  // namespace nnw::server

@@ -1,0 +1,90 @@
+#include "ledger/commissions.hpp"
+
+#include <map>
+
+#include "ledger/ledger.hpp"
+#include "nnw/server/sql.hpp"
+
+namespace nnw::server::ledger {
+
+namespace {
+
+constexpr std::string_view kDepositJob = "deposit-commissions";
+
+std::string integer_array(const std::vector<std::int64_t>& values) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < values.size(); ++i) out += (i ? "," : "") + std::to_string(values[i]);
+  return out + "}";
+}
+
+}  // namespace
+
+ApiResult<IntakeResult> record_commissions(db::Connection& c, const std::vector<CommissionIn>& batch) {
+  std::vector<std::string> member_ids;
+  for (const auto& item : batch) member_ids.push_back(item.member_id);
+  const db::Rows members = c.run(sql::commission_members.name, sql::commission_members.text,
+                                 db::Params().add(array_literal(member_ids)));
+  std::map<std::string, std::string, std::less<>> currency_of;
+  for (int row = 0; row < members.size(); ++row) currency_of.emplace(members.text(row, 0), members.text(row, 1));
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const std::string at = "commissions[" + std::to_string(i) + "].";
+    const auto found = currency_of.find(batch[i].member_id);
+    if (found == currency_of.end()) return bad_request("unknown_member", "no member with this id", at + "member_id");
+    if (found->second != batch[i].currency) {
+      return bad_request("currency_mismatch", "the member's wallet holds " + found->second, at + "currency");
+    }
+  }
+  std::vector<std::string> external, member, type, period, currency, source_currency;
+  std::vector<std::int64_t> amount, source_amount, rate;
+  for (const auto& item : batch) {
+    external.push_back(item.external_id); member.push_back(item.member_id); type.push_back(item.bonus_type);
+    period.push_back(item.period); amount.push_back(item.amount_cents); currency.push_back(item.currency);
+    source_amount.push_back(item.source_amount_cents); source_currency.push_back(item.source_currency);
+    rate.push_back(item.rate_micros);
+  }
+  const db::Rows inserted = c.run(
+      sql::commissions_insert_batch.name, sql::commissions_insert_batch.text,
+      db::Params().add(array_literal(external)).add(array_literal(member)).add(array_literal(type)).add(array_literal(period))
+          .add(integer_array(amount)).add(array_literal(currency)).add(integer_array(source_amount))
+          .add(array_literal(source_currency)).add(integer_array(rate)));
+  IntakeResult result;
+  std::map<std::string, std::int64_t, std::less<>> new_ids;
+  for (int row = 0; row < inserted.size(); ++row) new_ids.emplace(inserted.text(row, 0), inserted.int64(row, 1));
+  for (const auto& item : batch) {
+    const auto found = new_ids.find(item.external_id);
+    if (found == new_ids.end()) result.duplicates.push_back(item.external_id);
+    else result.recorded.emplace_back(item.external_id, found->second);
+  }
+  return result;
+}
+
+DepositReport deposit_pending_commissions(db::Connection& c, std::int64_t batch_size, std::int64_t batches_max) {
+  DepositReport report;
+  const db::Rows locked = c.run(sql::job_try_lock.name, sql::job_try_lock.text, db::Params().add(kDepositJob));
+  if (!locked.boolean(0, 0)) return report;
+  report.ran = true;
+  try {
+    for (std::int64_t batch = 0; batch < batches_max; ++batch) {
+      struct Batch { std::int64_t count = 0; std::int64_t amount = 0; bool ok() const { return true; } };
+      const Batch done = db::in_transaction(c, [&](db::Connection& tx) {
+        const db::Rows paid = tx.run(sql::commissions_deposit_batch.name, sql::commissions_deposit_batch.text,
+                                     db::Params().add(batch_size));
+        Batch b;
+        for (int row = 0; row < paid.size(); ++row) b.amount += paid.int64(row, 1);
+        b.count = paid.size();
+        return b;
+      });
+      if (done.count == 0) break;
+      report.commissions += done.count;
+      report.amount_cents += done.amount;
+      ++report.batches;
+    }
+  } catch (...) {
+    c.run(sql::job_unlock.name, sql::job_unlock.text, db::Params().add(kDepositJob));
+    throw;
+  }
+  c.run(sql::job_unlock.name, sql::job_unlock.text, db::Params().add(kDepositJob));
+  return report;
+}
+
+}  // namespace nnw::server::ledger

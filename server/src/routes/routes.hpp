@@ -1,0 +1,34 @@
+#pragma once
+// Every endpoint of the server, one handler per file in this directory; routes.cpp is the
+// table (method, path, roles) — the place to look an endpoint up.
+
+#include <vector>
+
+#include "http/router.hpp"
+
+namespace nnw::server::routes {
+
+std::vector<Route> all();
+
+// health.cpp
+Response healthz(RequestContext& ctx);
+Response readyz(RequestContext& ctx);
+Response metrics(RequestContext& ctx);
+// rules.cpp
+Response get_rules(RequestContext& ctx);
+Response preview_cart(RequestContext& ctx);
+// demo_login.cpp
+Response demo_login(RequestContext& ctx);
+// wallet.cpp
+Response get_wallet(RequestContext& ctx);
+Response list_wallet_entries(RequestContext& ctx);
+// transfers.cpp
+Response create_transfer(RequestContext& ctx);
+// commissions.cpp
+Response create_commissions(RequestContext& ctx);
+// jobs.cpp
+Response run_job(RequestContext& ctx);
+// adjustments.cpp
+Response create_adjustment(RequestContext& ctx);
+
+}  // namespace nnw::server::routes

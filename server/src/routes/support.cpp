@@ -1,0 +1,38 @@
+#include "routes/support.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace nnw::server::routes {
+
+ApiError from_rules_error(const nnw::rules::Error& error) {
+  return bad_request(nnw::rules::error_code_name(error.code), error.message, error.field);
+}
+
+bool is_uuid(std::string_view text) noexcept {
+  if (text.size() != 36) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? text[i] != '-' : !std::isxdigit(static_cast<unsigned char>(text[i]))) return false;
+  }
+  return true;
+}
+
+ApiResult<std::string> resolve_member(const RequestContext& ctx) {
+  std::string member_id(ctx.path_param("member_id"));
+  if (member_id == "me") member_id = ctx.principal->subject;
+  if (!is_uuid(member_id)) return not_found("no such member");
+  std::transform(member_id.begin(), member_id.end(), member_id.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (ctx.principal->role == Role::member && member_id != ctx.principal->subject) return not_found("no such member");
+  return member_id;
+}
+
+ApiResult<boost::json::value> parse_body(const RequestContext& ctx) {
+  nnw::rules::Error error;
+  auto document = nnw::rules::json::parse(ctx.request.body(), error);
+  if (!document) return from_rules_error(error);
+  return std::move(*document);
+}
+
+}  // namespace nnw::server::routes

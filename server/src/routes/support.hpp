@@ -1,0 +1,27 @@
+#pragma once
+// Small pieces most handlers share: strict JSON reading into ApiErrors, id checks, and
+// object-level authorization ("me" and a member's own id).
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "http/api.hpp"
+#include "nnw/rules/error.hpp"
+#include "nnw/rules/json_read.hpp"
+
+namespace nnw::server::routes {
+
+ApiError from_rules_error(const nnw::rules::Error& error);
+
+// "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", lowercase or uppercase hex.
+bool is_uuid(std::string_view text) noexcept;
+
+// The member a path's {member_id} names: "me" is the caller. A member may name only itself;
+// an admin any member. The 404 for someone else's id does not reveal whether it exists.
+ApiResult<std::string> resolve_member(const RequestContext& ctx);
+
+// The parsed body as a JSON value, or 400 invalid_json.
+ApiResult<boost::json::value> parse_body(const RequestContext& ctx);
+
+}  // namespace nnw::server::routes
