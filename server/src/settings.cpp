@@ -41,6 +41,7 @@ std::optional<std::string> apply(std::string_view name, std::string_view value, 
   if (name == "db-pool-size") return number(1, 1000, s.db_pool_size);
   if (name == "db-acquire-timeout-ms") { error = number(1, 600000, millis); s.db_acquire_timeout = std::chrono::milliseconds(millis); return error; }
   if (name == "jwt-secret") { s.jwt_secret = value; return std::nullopt; }
+  if (name == "data-keys") { s.data_keys = value; return std::nullopt; }
   if (name == "demo") { s.demo_mode = value == "1" || value == "true"; return std::nullopt; }
   if (name == "http-threads") return number(1, 64, s.http_threads);
   if (name == "worker-threads") return number(1, 1024, s.worker_threads);
@@ -57,7 +58,7 @@ std::optional<std::string> apply(std::string_view name, std::string_view value, 
 
 constexpr std::pair<const char*, const char*> kEnvironment[] = {
     {"NNW_LISTEN", "listen"}, {"DATABASE_URL", "database-url"}, {"NNW_DB_POOL_SIZE", "db-pool-size"},
-    {"NNW_DB_ACQUIRE_TIMEOUT_MS", "db-acquire-timeout-ms"}, {"NNW_JWT_SECRET", "jwt-secret"}, {"NNW_DEMO", "demo"},
+    {"NNW_DB_ACQUIRE_TIMEOUT_MS", "db-acquire-timeout-ms"}, {"NNW_JWT_SECRET", "jwt-secret"}, {"NNW_DATA_KEYS", "data-keys"}, {"NNW_DEMO", "demo"},
     {"NNW_HTTP_THREADS", "http-threads"}, {"NNW_WORKER_THREADS", "worker-threads"},
     {"NNW_BODY_LIMIT_BYTES", "body-limit-bytes"}, {"NNW_REQUEST_TIMEOUT_S", "request-timeout-s"},
     {"NNW_IDLE_TIMEOUT_S", "idle-timeout-s"}, {"NNW_SHUTDOWN_GRACE_S", "shutdown-grace-s"},
@@ -90,7 +91,9 @@ std::optional<std::string> load_settings(int argc, char** argv, Settings& settin
     if (auto error = apply(arg, value, settings)) return error;
   }
   if (settings.database_url.empty()) return "DATABASE_URL (or --database-url) is required";
-  if (settings.jwt_secret.size() < 32 && !settings.migrate_only) return "NNW_JWT_SECRET must be at least 32 characters";
+  const bool serving = !settings.migrate_only && !settings.job;
+  if (serving && settings.jwt_secret.size() < 32) return "NNW_JWT_SECRET must be at least 32 characters";
+  if (serving && settings.data_keys.empty()) return "NNW_DATA_KEYS (id:base64-of-32-bytes,…) is required";
   return std::nullopt;
 }
 

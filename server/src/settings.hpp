@@ -16,6 +16,7 @@ struct Settings {
   std::size_t db_pool_size = 16;                   // NNW_DB_POOL_SIZE
   std::chrono::milliseconds db_acquire_timeout{2000};  // NNW_DB_ACQUIRE_TIMEOUT_MS
   std::string jwt_secret;                          // NNW_JWT_SECRET (required)
+  std::string data_keys;                           // NNW_DATA_KEYS: "id:base64key,…" sealing bank details (required)
   bool demo_mode = false;                          // NNW_DEMO=1: demo login endpoint on
   std::size_t http_threads = 2;                    // NNW_HTTP_THREADS
   std::size_t worker_threads = 16;                 // NNW_WORKER_THREADS: run handlers (blocking libpq)

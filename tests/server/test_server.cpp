@@ -73,6 +73,7 @@ TestServer::TestServer(const std::string& database_url, const std::string& rules
   settings.listen_port = 0;
   settings.database_url = database_url;
   settings.jwt_secret = kJwtSecret;
+  settings.data_keys = kDataKeys;
   settings.demo_mode = true;
   settings.db_pool_size = 24;
   settings.max_in_flight = max_in_flight;

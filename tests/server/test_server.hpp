@@ -20,6 +20,7 @@
 namespace nnw::test_server {
 
 inline constexpr const char* kJwtSecret = "test-secret-test-secret-test-secret-0123";
+inline constexpr const char* kDataKeys = "test1:a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2s=";
 
 struct HttpResult {
   int status = 0;

@@ -20,6 +20,14 @@ std::vector<Route> all() {
       {verb::post, "/v1/commissions", {service}, create_commissions},
       {verb::post, "/v1/jobs/{job}", {admin, service}, run_job},
       {verb::post, "/v1/admin/adjustments", {admin}, create_adjustment},
+      {verb::post, "/v1/withdrawals", {member}, create_withdrawal},
+      {verb::get, "/v1/members/{member_id}/withdrawals", {member, admin}, list_member_withdrawals},
+      {verb::post, "/v1/withdrawals/{withdrawal_id}/cancel", {member}, cancel_withdrawal},
+      {verb::get, "/v1/admin/withdrawals", {admin}, list_withdrawal_queue},
+      {verb::post, "/v1/admin/withdrawals/{withdrawal_id}/approve", {admin}, approve_withdrawal},
+      {verb::post, "/v1/admin/withdrawals/{withdrawal_id}/reject", {admin}, reject_withdrawal},
+      {verb::post, "/v1/totp/enrolment", {member}, enrol_totp},
+      {verb::post, "/v1/totp/enrolment/confirm", {member}, confirm_totp},
   };
 }
 

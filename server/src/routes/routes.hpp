@@ -30,5 +30,15 @@ Response create_commissions(RequestContext& ctx);
 Response run_job(RequestContext& ctx);
 // adjustments.cpp
 Response create_adjustment(RequestContext& ctx);
+// withdrawals.cpp
+Response create_withdrawal(RequestContext& ctx);
+Response list_member_withdrawals(RequestContext& ctx);
+Response cancel_withdrawal(RequestContext& ctx);
+Response list_withdrawal_queue(RequestContext& ctx);
+Response approve_withdrawal(RequestContext& ctx);
+Response reject_withdrawal(RequestContext& ctx);
+// totp.cpp
+Response enrol_totp(RequestContext& ctx);
+Response confirm_totp(RequestContext& ctx);
 
 }  // namespace nnw::server::routes

@@ -1,0 +1,1 @@
+SELECT status, member_id FROM withdrawals WHERE id = $1
