@@ -40,8 +40,7 @@ ApiResult<Adjustment> read_adjustment(const RequestContext& ctx) {
   if (a.reason.size() < kReasonLengthMin || a.reason.size() > kReasonLengthMax) {
     return bad_request("out_of_range", "a reason of 3 to 500 bytes is required", "reason");
   }
-  std::transform(a.member_id.begin(), a.member_id.end(), a.member_id.begin(),
-                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  a.member_id = lowercase(std::move(a.member_id));
   return a;
 }
 

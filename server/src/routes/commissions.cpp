@@ -78,8 +78,7 @@ ApiResult<std::vector<ledger::CommissionIn>> read_batch(const RequestContext& ct
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const std::string at = object != nullptr && object->contains("commissions") ? "commissions[" + std::to_string(i) + "]." : "";
     if (auto error = check_commission(batch[i], at)) return *error;
-    std::transform(batch[i].member_id.begin(), batch[i].member_id.end(), batch[i].member_id.begin(),
-                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    batch[i].member_id = lowercase(std::move(batch[i].member_id));
   }
   return batch;
 }

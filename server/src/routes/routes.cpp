@@ -14,6 +14,7 @@ std::vector<Route> all() {
       {verb::get, "/v1/rules", {}, get_rules},
       {verb::post, "/v1/rules/preview-cart", {}, preview_cart},
       {verb::post, "/v1/demo/login", {}, demo_login},
+      {verb::post, "/v1/members", {service}, create_member},
       {verb::get, "/v1/members/{member_id}/wallet", {member, admin}, get_wallet},
       {verb::get, "/v1/members/{member_id}/wallet/entries", {member, admin}, list_wallet_entries},
       {verb::post, "/v1/transfers", {member}, create_transfer},

@@ -37,6 +37,8 @@ Response cancel_withdrawal(RequestContext& ctx);
 Response list_withdrawal_queue(RequestContext& ctx);
 Response approve_withdrawal(RequestContext& ctx);
 Response reject_withdrawal(RequestContext& ctx);
+// members.cpp
+Response create_member(RequestContext& ctx);
 // totp.cpp
 Response enrol_totp(RequestContext& ctx);
 Response confirm_totp(RequestContext& ctx);

@@ -18,12 +18,16 @@ bool is_uuid(std::string_view text) noexcept {
   return true;
 }
 
+std::string lowercase(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
 ApiResult<std::string> resolve_member(const RequestContext& ctx) {
   std::string member_id(ctx.path_param("member_id"));
   if (member_id == "me") member_id = ctx.principal->subject;
   if (!is_uuid(member_id)) return not_found("no such member");
-  std::transform(member_id.begin(), member_id.end(), member_id.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  member_id = lowercase(std::move(member_id));
   if (ctx.principal->role == Role::member && member_id != ctx.principal->subject) return not_found("no such member");
   return member_id;
 }

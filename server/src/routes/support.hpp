@@ -16,6 +16,8 @@ ApiError from_rules_error(const nnw::rules::Error& error);
 
 // "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", lowercase or uppercase hex.
 bool is_uuid(std::string_view text) noexcept;
+// ASCII lowercase: member ids are compared in PostgreSQL's canonical (lowercase) uuid form.
+std::string lowercase(std::string text);
 
 // The member a path's {member_id} names: "me" is the caller. A member may name only itself;
 // an admin any member. The 404 for someone else's id does not reveal whether it exists.

@@ -32,6 +32,7 @@ ApiResult<ledger::TransferRequest> read_transfer(const RequestContext& ctx) {
   if (!r.ok()) return from_rules_error(*r.error());
   if (number && id) return bad_request("invalid_value", "give to_member_number or to_member_id, not both", "to_member_id");
   if (request.to_member_id && !is_uuid(*request.to_member_id)) return bad_request("invalid_value", "must be a member id (uuid)", "to_member_id");
+  if (request.to_member_id) request.to_member_id = lowercase(std::move(*request.to_member_id));
   if (request.amount_cents <= 0) return bad_request("out_of_range", "must be a positive number of cents", "amount_cents");
   if (request.note && static_cast<std::int64_t>(request.note->size()) > kNoteLengthMax) {
     return bad_request("out_of_range", "may be at most 140 bytes", "note");
