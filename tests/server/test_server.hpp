@@ -57,6 +57,7 @@ class TestServer {
   std::string token(const std::string& subject, server::Role role, std::int64_t lifetime_s = 3600) const;
   // A connection for direct SQL checks.
   server::db::Connection connect() const { return server::db::Connection(database_url_); }
+  const std::string& database_url() const { return database_url_; }
 
   // Inserts a member and its wallet (like member sign-up will); returns the member id.
   std::string create_member(const std::string& id, const std::string& number, const std::string& market = "MX",
