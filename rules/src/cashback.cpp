@@ -185,18 +185,19 @@ std::optional<Error> validate_cart(const RulesConfig& config, const CartRequest&
   }
   for (std::size_t i = 0; i < request.lines.size(); ++i) {
     const CartLine& line = request.lines[i];
-    const std::string at = "lines[" + std::to_string(i) + "].";
+    // The path is built only on failure: this loop runs on every cart preview.
+    const auto at = [i](const char* field) { return "lines[" + std::to_string(i) + "]." + field; };
     if (line.sku.empty() || static_cast<std::int64_t>(line.sku.size()) > limits.id_length_max) {
-      return out_of_range("must be 1 to " + std::to_string(limits.id_length_max) + " characters", at + "sku");
+      return out_of_range("must be 1 to " + std::to_string(limits.id_length_max) + " characters", at("sku"));
     }
     if (line.quantity < 1 || line.quantity > limits.line_quantity_max) {
-      return out_of_range("must be between 1 and " + std::to_string(limits.line_quantity_max), at + "quantity");
+      return out_of_range("must be between 1 and " + std::to_string(limits.line_quantity_max), at("quantity"));
     }
     if (line.unit_price_cents < 0 || line.unit_price_cents > limits.unit_price_cents_max) {
-      return out_of_range("must be between 0 and " + std::to_string(limits.unit_price_cents_max), at + "unit_price_cents");
+      return out_of_range("must be between 0 and " + std::to_string(limits.unit_price_cents_max), at("unit_price_cents"));
     }
     if (line.unit_pv < 0 || line.unit_pv > limits.unit_pv_max) {
-      return out_of_range("must be between 0 and " + std::to_string(limits.unit_pv_max), at + "unit_pv");
+      return out_of_range("must be between 0 and " + std::to_string(limits.unit_pv_max), at("unit_pv"));
     }
   }
   if (request.shipping_cents < 0 || request.shipping_cents > limits.shipping_cents_max) {

@@ -108,14 +108,14 @@ std::optional<Error> validate_loyalty(const RulesConfig& config, const LoyaltyRe
   std::unordered_set<std::string_view> ids;
   for (std::size_t i = 0; i < request.orders.size(); ++i) {
     const LoyaltyOrder& order = request.orders[i];
-    const std::string at = "orders[" + std::to_string(i) + "].";
+    const auto at = [i](const char* field) { return "orders[" + std::to_string(i) + "]." + field; };
     if (order.id.empty() || static_cast<std::int64_t>(order.id.size()) > config.limits.id_length_max) {
       return make_error(ErrorCode::out_of_range,
-                        "must be 1 to " + std::to_string(config.limits.id_length_max) + " characters", at + "id");
+                        "must be 1 to " + std::to_string(config.limits.id_length_max) + " characters", at("id"));
     }
-    if (!ids.insert(order.id).second) return make_error(ErrorCode::invalid_value, "repeats an order id", at + "id");
+    if (!ids.insert(order.id).second) return make_error(ErrorCode::invalid_value, "repeats an order id", at("id"));
     if (order.cancelled_at && *order.cancelled_at < order.placed_at) {
-      return make_error(ErrorCode::out_of_range, "must not be before placed_at", at + "cancelled_at");
+      return make_error(ErrorCode::out_of_range, "must not be before placed_at", at("cancelled_at"));
     }
   }
   return std::nullopt;

@@ -106,21 +106,21 @@ std::optional<Error> validate_travel(const RulesConfig& config, const TravelRequ
   }
   for (std::size_t i = 0; i < campaign.promo_windows.size(); ++i) {
     const PromoWindow& window = campaign.promo_windows[i];
-    const std::string at = "campaign.promo_windows[" + std::to_string(i) + "].";
-    if (window.starts_at < campaign.starts_at) return make_error(ErrorCode::out_of_range, "must lie inside the campaign", at + "starts_at");
-    if (window.ends_at <= window.starts_at) return make_error(ErrorCode::out_of_range, "must be after starts_at", at + "ends_at");
-    if (window.ends_at > campaign.ends_at) return make_error(ErrorCode::out_of_range, "must lie inside the campaign", at + "ends_at");
+    const auto at = [i](const char* field) { return "campaign.promo_windows[" + std::to_string(i) + "]." + field; };
+    if (window.starts_at < campaign.starts_at) return make_error(ErrorCode::out_of_range, "must lie inside the campaign", at("starts_at"));
+    if (window.ends_at <= window.starts_at) return make_error(ErrorCode::out_of_range, "must be after starts_at", at("ends_at"));
+    if (window.ends_at > campaign.ends_at) return make_error(ErrorCode::out_of_range, "must lie inside the campaign", at("ends_at"));
   }
   if (static_cast<std::int64_t>(request.events.size()) > limits.events_max) {
     return make_error(ErrorCode::out_of_range, "may hold at most " + std::to_string(limits.events_max) + " items", "events");
   }
   for (std::size_t i = 0; i < request.events.size(); ++i) {
     const TravelEvent& event = request.events[i];
-    const std::string at = "events[" + std::to_string(i) + "].";
-    if (!id_ok(event.id)) return make_error(ErrorCode::out_of_range, id_message, at + "id");
-    if (event.rank >= config.travel.ranks.size()) return make_error(ErrorCode::invalid_value, "is not a configured rank", at + "rank");
+    const auto at = [i](const char* field) { return "events[" + std::to_string(i) + "]." + field; };
+    if (!id_ok(event.id)) return make_error(ErrorCode::out_of_range, id_message, at("id"));
+    if (event.rank >= config.travel.ranks.size()) return make_error(ErrorCode::invalid_value, "is not a configured rank", at("rank"));
     if (event.type == TravelEventType::direct_rank_reached && !id_ok(event.direct_id)) {
-      return make_error(ErrorCode::out_of_range, id_message, at + "direct_id");
+      return make_error(ErrorCode::out_of_range, id_message, at("direct_id"));
     }
   }
   return std::nullopt;
