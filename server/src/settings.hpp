@@ -21,7 +21,7 @@ struct Settings {
   std::size_t http_threads = 2;                    // NNW_HTTP_THREADS
   std::size_t worker_threads = 16;                 // NNW_WORKER_THREADS: run handlers (blocking libpq)
   std::size_t body_limit_bytes = 64 * 1024;        // NNW_BODY_LIMIT_BYTES
-  std::chrono::seconds request_timeout{30};        // NNW_REQUEST_TIMEOUT_S: read of one request
+  std::chrono::seconds request_timeout{30};        // NNW_REQUEST_TIMEOUT_S: a request's body, and its response's write
   std::chrono::seconds idle_timeout{60};           // NNW_IDLE_TIMEOUT_S: keep-alive between requests
   std::chrono::seconds shutdown_grace{20};         // NNW_SHUTDOWN_GRACE_S: drain on SIGTERM
   std::size_t max_in_flight = 512;                 // NNW_MAX_IN_FLIGHT: past it, 503 + Retry-After

@@ -58,6 +58,8 @@ TEST_F(AuthApi, DemoLoginMintsATokenForASeededMember) {
   const std::string token(login.json().at("token").as_string());
   EXPECT_EQ(server().call({"GET", "/v1/members/me/wallet", "", token, {}, {}}).status, 200);
   EXPECT_EQ(server().call({"POST", "/v1/demo/login", R"({"member_number":"NN-404"})", "", {}, {}}).status, 404);
+  // A member token always names a member: no number, no token.
+  EXPECT_EQ(server().call({"POST", "/v1/demo/login", R"({"role":"member"})", "", {}, {}}).status, 400);
 }
 
 TEST_F(AuthApi, UnknownPathsAndMethods_AreJsonErrors) {

@@ -112,8 +112,13 @@ TEST_F(WithdrawalsApi, AboveTheThresholdATotpCodeIsNeeded_AndNeverAcceptedTwice)
   const auto enrolled = server().call({"POST", "/v1/totp/enrolment", "", member_token(a), "e-1", {}});
   ASSERT_EQ(enrolled.status, 201) << enrolled.body;
   EXPECT_EQ(std::string(enrolled.json().at("otpauth_uri").as_string()).rfind("otpauth://totp/", 0), 0u);
-  const auto secret = server::crypto::base32_decode(std::string(enrolled.json().at("secret_base32").as_string()));
+  const std::string secret_text(enrolled.json().at("secret_base32").as_string());
+  const auto secret = server::crypto::base32_decode(secret_text);
   ASSERT_TRUE(secret.has_value());
+  // A replay of the enrolment returns the same secret, which is stored sealed, not as text.
+  EXPECT_EQ(server().call({"POST", "/v1/totp/enrolment", "", member_token(a), "e-1", {}}).body, enrolled.body);
+  const auto stored = server().connect().exec("SELECT string_agg(response_body, '') FROM idempotency_keys");
+  EXPECT_EQ(std::string(stored.text(0, 0)).find(secret_text), std::string::npos);
   const std::int64_t step = step_now();
   const std::string confirm = R"({"code":")" + server::crypto::totp_code(*secret, step - 1) + "\"}";
   ASSERT_EQ(server().call({"POST", "/v1/totp/enrolment/confirm", confirm, member_token(a), "e-2", {}}).status, 200);

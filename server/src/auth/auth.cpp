@@ -11,15 +11,6 @@ std::int64_t unix_seconds(std::chrono::system_clock::time_point at) {
   return std::chrono::duration_cast<std::chrono::seconds>(at.time_since_epoch()).count();
 }
 
-Role role_from(crypto::Role role) {
-  switch (role) {
-    case crypto::Role::member: return Role::member;
-    case crypto::Role::admin: return Role::admin;
-    case crypto::Role::service: return Role::service;
-  }
-  return Role::member;
-}
-
 ApiError unauthorized(std::string code, std::string message) {
   ApiError error{http::status::unauthorized, std::move(code), std::move(message), "Authorization", {}, {}};
   return error;
@@ -39,15 +30,14 @@ ApiResult<Principal> authenticate(const RequestContext& ctx) {
     return unauthorized(expired ? "token_expired" : "invalid_token",
                         expired ? "the token has expired" : std::string("the token was refused: ") + crypto::jwt_error_name(verified.error));
   }
-  return Principal{verified.claims->sub, role_from(verified.claims->role)};
+  return Principal{verified.claims->sub, verified.claims->role};
 }
 
 std::optional<std::string> mint_token(const App& app, const Principal& principal, std::int64_t lifetime_s) {
   const std::int64_t now_s = unix_seconds(std::chrono::system_clock::now());
   crypto::JwtClaims claims;
   claims.sub = principal.subject;
-  claims.role = principal.role == Role::admin ? crypto::Role::admin
-                : principal.role == Role::service ? crypto::Role::service : crypto::Role::member;
+  claims.role = principal.role;
   claims.iat_s = now_s;
   claims.exp_s = now_s + lifetime_s;
   return crypto::sign_jwt(claims, app.settings().jwt_secret);

@@ -50,7 +50,9 @@ Rows Connection::check(PGresult* result, std::string_view what) {
   // Copy what we need before PQclear frees the result that owns these strings.
   const char* state_field = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   const std::string state = state_field ? state_field : "";
-  std::string message = result ? PQresultErrorMessage(result) : PQerrorMessage(conn_.get());
+  // The primary message only: DETAIL can quote a whole failing row (sealed data, e-mails).
+  const char* primary = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  std::string message = primary ? primary : PQerrorMessage(conn_.get());
   if (result) PQclear(result);
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
   throw DbError(state, std::string(what) + ": " + message);

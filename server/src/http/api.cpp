@@ -4,15 +4,6 @@
 
 namespace nnw::server {
 
-const char* role_name(Role role) noexcept {
-  switch (role) {
-    case Role::member: return "member";
-    case Role::admin: return "admin";
-    case Role::service: return "service";
-  }
-  return "member";
-}
-
 ApiError bad_request(std::string code, std::string message, std::string field) {
   return ApiError{http::status::bad_request, std::move(code), std::move(message), std::move(field), {}, {}};
 }

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <variant>
 
+#include "crypto/jwt.hpp"
+
 namespace nnw::server {
 
 class App;  // the server's long-lived parts (app.hpp)
@@ -19,8 +21,9 @@ namespace http = boost::beast::http;
 using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
 
-enum class Role { member, admin, service };
-const char* role_name(Role role) noexcept;
+// The roles a token carries (RULES.md "Writes, idempotency, roles"), as the JWT names them.
+using Role = crypto::Role;
+using crypto::role_name;
 
 struct Principal {
   std::string subject;  // JWT sub: a member id, or a service/admin identity

@@ -1,6 +1,7 @@
 #include "http/idempotent_write.hpp"
 
 #include "app.hpp"
+#include "crypto/sealed_box.hpp"
 #include "db/pool.hpp"
 #include "nnw/rules/config.hpp"
 #include "nnw/server/sql.hpp"
@@ -30,7 +31,21 @@ struct Replay {
   http::status status;
   std::string body;
   bool replayed;
+  std::vector<std::pair<std::string_view, std::int64_t>> entries;
 };
+
+// Sealed bodies are told apart from JSON ones by their first character ('{' vs "v1.").
+std::string stored_body(const RequestContext& ctx, const std::string& key, const WriteOutcome& outcome) {
+  if (!outcome.secret) return outcome.body;
+  return crypto::seal(ctx.app.data_keys(), outcome.body, "idempotency:" + ctx.principal->subject + ":" + key);
+}
+
+std::string replayed_body(const RequestContext& ctx, const std::string& key, std::string stored) {
+  if (stored.empty() || stored.front() == '{') return stored;
+  auto opened = crypto::open(ctx.app.data_keys(), stored, "idempotency:" + ctx.principal->subject + ":" + key);
+  if (!opened) throw db::DbError("XX000", "a sealed idempotent response does not open with the configured keys");
+  return std::move(*opened);
+}
 
 ApiResult<Replay> run_write(db::Connection& connection, RequestContext& ctx, const std::string& key, const WriteBody& body) {
   const std::string& principal = ctx.principal->subject;
@@ -44,13 +59,14 @@ ApiResult<Replay> run_write(db::Connection& connection, RequestContext& ctx, con
       return conflict("idempotency_key_reused", "this Idempotency-Key was already used with a different request",
                       "Idempotency-Key");
     }
-    return Replay{static_cast<http::status>(stored.int64(0, 1)), std::string(stored.text(0, 2)), true};
+    return Replay{static_cast<http::status>(stored.int64(0, 1)), replayed_body(ctx, key, std::string(stored.text(0, 2))), true, {}};
   }
   auto outcome = body(connection, key);
   if (!outcome.ok()) return outcome.error();
   connection.run(sql::idempotency_store.name, sql::idempotency_store.text,
-                 db::Params().add(principal).add(key).add(static_cast<std::int64_t>(outcome.value().status)).add(outcome.value().body));
-  return Replay{outcome.value().status, std::move(outcome.value().body), false};
+                 db::Params().add(principal).add(key).add(static_cast<std::int64_t>(outcome.value().status))
+                     .add(stored_body(ctx, key, outcome.value())));
+  return Replay{outcome.value().status, std::move(outcome.value().body), false, std::move(outcome.value().entries)};
 }
 
 }  // namespace
@@ -74,6 +90,7 @@ Response idempotent_write(RequestContext& ctx, const WriteBody& body) {
   if (!lease.ok()) return error_response(ctx, lease.error());
   auto result = db::in_transaction(*lease.value(), [&](db::Connection& c) { return run_write(c, ctx, key_text, body); });
   if (!result.ok()) return error_response(ctx, result.error());
+  for (const auto& [type, amount_cents] : result.value().entries) ctx.app.metrics().count_ledger_entry(type, amount_cents);
   Response response = json_response(ctx, result.value().status, std::move(result.value().body));
   if (result.value().replayed) response.set("Idempotent-Replayed", "true");
   return response;

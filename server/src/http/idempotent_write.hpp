@@ -7,6 +7,8 @@
 
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "db/pool.hpp"
 #include "http/api.hpp"
@@ -15,7 +17,10 @@ namespace nnw::server {
 
 struct WriteOutcome {
   http::status status = http::status::ok;
-  std::string body;  // JSON
+  std::string body;     // JSON
+  bool secret = false;  // the body carries a secret: kept sealed for replays, like bank details
+  // Ledger entries the write booked (type, amount), counted in /metrics once it commits.
+  std::vector<std::pair<std::string_view, std::int64_t>> entries;
 };
 
 using WriteBody = std::function<ApiResult<WriteOutcome>(db::Connection&, const std::string& idempotency_key)>;

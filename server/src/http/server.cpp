@@ -152,10 +152,21 @@ net::awaitable<void> session(tcp::socket socket, net::thread_pool& workers, App&
     http::request_parser<http::string_body> parser;
     parser.header_limit(kHeaderLimitBytes);
     parser.body_limit(settings.body_limit_bytes);
+    // Waiting for the next request on a kept-alive connection is bounded by the idle
+    // timeout; once its header has arrived, the body must follow within the request timeout.
     stream.expires_after(settings.idle_timeout);
-    auto [read_error, read_bytes] = co_await http::async_read(stream, buffer, parser, kUseAwaitable);
+    auto [header_error, header_bytes] = co_await http::async_read_header(stream, buffer, parser, kUseAwaitable);
+    boost::system::error_code read_error = header_error;
+    if (!read_error && !parser.is_done()) {
+      stream.expires_after(settings.request_timeout);
+      auto [body_error, body_bytes] = co_await http::async_read(stream, buffer, parser, kUseAwaitable);
+      read_error = body_error;
+    }
     if (read_error == http::error::body_limit) {
       Response response = payload_too_large(app, parser.get(), settings.body_limit_bytes);
+      app.metrics().observe_request("too_large", static_cast<int>(response.result_int()), 0);
+      log_event(LogLevel::warn, {{"route", "too_large"}, {"status", response.result_int()},
+                                 {"request_id", std::string(response["X-Request-Id"])}});
       response.keep_alive(false);
       co_await beast::async_write(stream, http::message_generator(std::move(response)), kUseAwaitable);
       break;

@@ -19,7 +19,7 @@ std::string integer_array(const std::vector<std::int64_t>& values) {
 
 }  // namespace
 
-ApiResult<IntakeResult> record_commissions(db::Connection& c, const std::vector<CommissionIn>& batch) {
+ApiResult<IntakeResult> record_commissions(db::Connection& c, const std::vector<CommissionIn>& batch, bool batch_form) {
   std::vector<std::string> member_ids;
   for (const auto& item : batch) member_ids.push_back(item.member_id);
   const db::Rows members = c.run(sql::commission_members.name, sql::commission_members.text,
@@ -27,7 +27,7 @@ ApiResult<IntakeResult> record_commissions(db::Connection& c, const std::vector<
   std::map<std::string, std::string, std::less<>> currency_of;
   for (int row = 0; row < members.size(); ++row) currency_of.emplace(members.text(row, 0), members.text(row, 1));
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    const std::string at = "commissions[" + std::to_string(i) + "].";
+    const std::string at = batch_form ? "commissions[" + std::to_string(i) + "]." : "";
     const auto found = currency_of.find(batch[i].member_id);
     if (found == currency_of.end()) return bad_request("unknown_member", "no member with this id", at + "member_id");
     if (found->second != batch[i].currency) {

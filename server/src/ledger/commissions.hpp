@@ -28,8 +28,10 @@ struct IntakeResult {
   std::vector<std::string> duplicates;                          // external_ids already known
 };
 
-// Checks members and currencies, then records the batch in one statement.
-ApiResult<IntakeResult> record_commissions(db::Connection& connection, const std::vector<CommissionIn>& batch);
+// Checks members and currencies, then records the batch in one statement. Error fields name
+// "commissions[i]." items when the request was a batch, bare fields for a single commission.
+ApiResult<IntakeResult> record_commissions(db::Connection& connection, const std::vector<CommissionIn>& batch,
+                                           bool batch_form);
 
 struct DepositReport {
   bool ran = false;  // false: another runner holds the job

@@ -66,7 +66,8 @@ ApiResult<TransferDone> transfer(db::Connection& c, const nnw::rules::RulesConfi
   auto recipient = resolve_recipient(c, request);
   if (!recipient.ok()) return recipient.error();
   const std::string& to_id = recipient.value();
-  if (to_id == request.from_member_id) return bad_request("same_member", "a transfer needs two different members", "to_member_id");
+  const char* to_field = request.to_member_number ? "to_member_number" : "to_member_id";
+  if (to_id == request.from_member_id) return bad_request("same_member", "a transfer needs two different members", to_field);
 
   const auto wallets = lock_wallets(c, {request.from_member_id, to_id});
   const auto find = [&](const std::string& id) -> const LockedWallet* {
@@ -76,10 +77,10 @@ ApiResult<TransferDone> transfer(db::Connection& c, const nnw::rules::RulesConfi
   const LockedWallet* from = find(request.from_member_id);
   const LockedWallet* to = find(to_id);
   if (from == nullptr) return not_found("the sender has no wallet");
-  if (to == nullptr) return ApiError{http::status::not_found, "recipient_not_found", "the recipient has no wallet", "to_member_id", {}, {}};
+  if (to == nullptr) return ApiError{http::status::not_found, "recipient_not_found", "the recipient has no wallet", to_field, {}, {}};
   if (from->member_status != "ACTIVE") return conflict("member_inactive", "the sender's account is not active");
-  if (to->member_status != "ACTIVE") return conflict("recipient_inactive", "the recipient's account is not active", "to_member_id");
-  if (from->currency != to->currency) return conflict("currency_mismatch", "both wallets must hold the same currency", "to_member_id");
+  if (to->member_status != "ACTIVE") return conflict("recipient_inactive", "the recipient's account is not active", to_field);
+  if (from->currency != to->currency) return conflict("currency_mismatch", "both wallets must hold the same currency", to_field);
   if (auto limited = check_limits(c, rules, *from, request.amount_cents)) return *limited;
   if (from->balance_cents < request.amount_cents) return insufficient_funds(from->balance_cents, request.amount_cents);
 

@@ -17,8 +17,8 @@ namespace {
 std::string bank_aad(const std::string& member_id) { return "bank-details:" + member_id; }
 std::string totp_aad(const std::string& member_id) { return "totp-secret:" + member_id; }
 
-ApiError forbidden_code(std::string code, std::string message) {
-  return ApiError{http::status::forbidden, std::move(code), std::move(message), "totp_code", {}, {}};
+ApiError forbidden_code(std::string code, std::string message, std::string_view field = "totp_code") {
+  return ApiError{http::status::forbidden, std::move(code), std::move(message), std::string(field), {}, {}};
 }
 
 // The TOTP step-up and the amount rules, before anything is written.
@@ -35,7 +35,7 @@ std::optional<ApiError> check_request(db::Connection& c, const nnw::rules::Walle
     error.details = {{"totp_above_cents", limits.withdrawal_totp_above_cents}};
     return error;
   }
-  return use_totp(c, keys, request.member_id, *request.totp_code, request.now_s, true);
+  return use_totp(c, keys, request.member_id, *request.totp_code, request.now_s, true, "totp_code");
 }
 
 }  // namespace
@@ -140,15 +140,16 @@ ApiResult<TotpEnrolment> enrol_totp(db::Connection& c, const crypto::KeyRing& ke
 }
 
 std::optional<ApiError> use_totp(db::Connection& c, const crypto::KeyRing& keys, const std::string& member_id,
-                                 const std::string& code, std::int64_t now_s, bool require_confirmed) {
+                                 const std::string& code, std::int64_t now_s, bool require_confirmed,
+                                 std::string_view code_field) {
   const db::Rows row = c.run(sql::totp_lock.name, sql::totp_lock.text, db::Params().add(member_id));
   if (row.empty() || (require_confirmed && !row.boolean(0, 1))) {
-    return forbidden_code("totp_not_enrolled", "enrol an authenticator first");
+    return forbidden_code("totp_not_enrolled", "enrol an authenticator first", code_field);
   }
   const auto secret = crypto::open(keys, std::string(row.text(0, 0)), totp_aad(member_id));
   if (!secret) throw db::DbError("XX000", "a TOTP secret does not open with the configured keys");
   const auto counter = crypto::totp_match(*secret, code, now_s, row.int64(0, 2));
-  if (!counter) return forbidden_code("totp_invalid", "the code is wrong, expired or already used");
+  if (!counter) return forbidden_code("totp_invalid", "the code is wrong, expired or already used", code_field);
   c.run(sql::totp_use.name, sql::totp_use.text, db::Params().add(member_id).add(*counter));
   return std::nullopt;
 }

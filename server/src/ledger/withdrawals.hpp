@@ -79,6 +79,6 @@ ApiResult<TotpEnrolment> enrol_totp(db::Connection& connection, const crypto::Ke
 // (confirming the enrolment on first use). Errors: totp_not_enrolled, totp_invalid.
 std::optional<ApiError> use_totp(db::Connection& connection, const crypto::KeyRing& keys,
                                  const std::string& member_id, const std::string& code, std::int64_t now_s,
-                                 bool require_confirmed);
+                                 bool require_confirmed, std::string_view code_field);
 
 }  // namespace nnw::server::ledger

@@ -75,7 +75,7 @@ Response create_adjustment(RequestContext& ctx) {
     w.field("currency", std::string_view(wallets[0].currency)).field("description", std::string_view(a.reason));
     w.field("created_at", std::string_view(entry->created_at));
     w.end_object().end_object();
-    return WriteOutcome{http::status::created, std::move(body)};
+    return WriteOutcome{http::status::created, std::move(body), false, {{type, a.amount_cents}}};
   });
 }
 

@@ -2,6 +2,8 @@
 // {"commissions":[…]} (up to 1,000). Each: external_id, member_id, bonus_type, period
 // (YYYY-MM), amount_cents (in the wallet's currency), currency, source_amount_cents,
 // source_currency, rate_micros. → 201 {"recorded":[{external_id,id}], "duplicates":[…]}.
+#include <set>
+
 #include "app.hpp"
 #include "http/idempotent_write.hpp"
 #include "ledger/commissions.hpp"
@@ -57,14 +59,20 @@ ledger::CommissionIn read_commission(nnw::rules::json::Reader& r, const boost::j
   return c;
 }
 
-ApiResult<std::vector<ledger::CommissionIn>> read_batch(const RequestContext& ctx) {
+struct Batch {
+  std::vector<ledger::CommissionIn> items;
+  bool batch_form = false;  // {"commissions":[…]} rather than one commission object
+};
+
+ApiResult<Batch> read_batch(const RequestContext& ctx) {
   auto body = parse_body(ctx);
   if (!body.ok()) return body.error();
   nnw::rules::json::Reader r;
   const auto& root = nnw::rules::json::kDocument;
   std::vector<ledger::CommissionIn> batch;
   const auto* object = body.value().if_object();
-  if (object != nullptr && object->contains("commissions")) {
+  const bool batch_form = object != nullptr && object->contains("commissions");
+  if (batch_form) {
     const auto* o = r.object(&body.value(), root, {"commissions"});
     const auto* items = r.array(r.member(o, "commissions", root.member("commissions"), true), root.member("commissions"), kBatchMax);
     if (r.ok() && items->empty()) return bad_request("out_of_range", "needs at least one commission", "commissions");
@@ -75,12 +83,16 @@ ApiResult<std::vector<ledger::CommissionIn>> read_batch(const RequestContext& ct
     batch.push_back(read_commission(r, body.value(), root));
   }
   if (!r.ok()) return from_rules_error(*r.error());
+  std::set<std::string_view> external_ids;
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    const std::string at = object != nullptr && object->contains("commissions") ? "commissions[" + std::to_string(i) + "]." : "";
+    const std::string at = batch_form ? "commissions[" + std::to_string(i) + "]." : "";
     if (auto error = check_commission(batch[i], at)) return *error;
+    if (!external_ids.insert(batch[i].external_id).second) {
+      return bad_request("invalid_value", "repeats an external_id of this batch", at + "external_id");
+    }
     batch[i].member_id = lowercase(std::move(batch[i].member_id));
   }
-  return batch;
+  return Batch{std::move(batch), batch_form};
 }
 
 }  // namespace
@@ -89,7 +101,7 @@ Response create_commissions(RequestContext& ctx) {
   auto batch = read_batch(ctx);
   if (!batch.ok()) return error_response(ctx, batch.error());
   return idempotent_write(ctx, [&](db::Connection& c, const std::string&) -> ApiResult<WriteOutcome> {
-    auto result = ledger::record_commissions(c, batch.value());
+    auto result = ledger::record_commissions(c, batch.value().items, batch.value().batch_form);
     if (!result.ok()) return result.error();
     std::string body;
     nnw::rules::json::Writer w(body);
@@ -100,7 +112,7 @@ Response create_commissions(RequestContext& ctx) {
     w.end_array().key("duplicates").begin_array();
     for (const auto& external_id : result.value().duplicates) w.value(std::string_view(external_id));
     w.end_array().end_object();
-    return WriteOutcome{http::status::created, std::move(body)};
+    return WriteOutcome{http::status::created, std::move(body), false, {}};
   });
 }
 

@@ -27,6 +27,9 @@ Response demo_login(RequestContext& ctx) {
                                     {"member", "admin", "service"});
   const std::string member_number(r.string(number, root.member("member_number")));
   if (!r.ok()) return error_response(ctx, from_rules_error(*r.error()));
+  if (number == nullptr && role == 0) {
+    return error_response(ctx, bad_request("missing_field", "a member logs in with a member_number", "member_number"));
+  }
 
   Principal principal{std::string(role == 1 ? kDemoAdminSubject : kDemoServiceSubject), role == 1 ? Role::admin : Role::service};
   if (number != nullptr) {

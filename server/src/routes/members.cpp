@@ -66,7 +66,7 @@ Response create_member(RequestContext& ctx) {
     w.field("member_number", std::string_view(m.member_number)).field("market", std::string_view(m.market));
     w.field("currency", std::string_view(market->currency)).field("balance_cents", std::int64_t{0});
     w.field("created_at", created.text(0, 0)).end_object().end_object();
-    return WriteOutcome{http::status::created, std::move(body)};
+    return WriteOutcome{http::status::created, std::move(body), false, {}};
   });
 }
 

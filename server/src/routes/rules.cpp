@@ -11,6 +11,7 @@ Response get_rules(RequestContext& ctx) {
   if (const auto match = ctx.header("If-None-Match"); match && *match == etag) {
     Response response = text_response(ctx, http::status::not_modified, "application/json", {});
     response.set(http::field::etag, etag);
+    response.set(http::field::cache_control, "no-cache");
     return response;
   }
   Response response = json_response(ctx, http::status::ok, ctx.app.rules().describe());

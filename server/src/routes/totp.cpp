@@ -21,7 +21,7 @@ Response enrol_totp(RequestContext& ctx) {
     nnw::rules::json::Writer w(body);
     w.begin_object().field("otpauth_uri", std::string_view(enrolment.value().otpauth_uri));
     w.field("secret_base32", std::string_view(enrolment.value().secret_base32)).field("confirmed", false).end_object();
-    return WriteOutcome{http::status::created, std::move(body)};
+    return WriteOutcome{http::status::created, std::move(body), true, {}};
   });
 }
 
@@ -35,8 +35,8 @@ Response confirm_totp(RequestContext& ctx) {
   if (!r.ok()) return error_response(ctx, from_rules_error(*r.error()));
   const std::int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(ctx.now.time_since_epoch()).count();
   return idempotent_write(ctx, [&](db::Connection& c, const std::string&) -> ApiResult<WriteOutcome> {
-    if (auto refused = ledger::use_totp(c, ctx.app.data_keys(), ctx.principal->subject, code, now_s, false)) return *refused;
-    return WriteOutcome{http::status::ok, R"({"confirmed":true})"};
+    if (auto refused = ledger::use_totp(c, ctx.app.data_keys(), ctx.principal->subject, code, now_s, false, "code")) return *refused;
+    return WriteOutcome{http::status::ok, R"({"confirmed":true})", false, {}};
   });
 }
 

@@ -3,6 +3,7 @@
 // → 201 {"transfer":{…}, "balance_cents": sender's balance after}.
 #include "app.hpp"
 #include "http/idempotent_write.hpp"
+#include "ledger/ledger.hpp"
 #include "ledger/transfer.hpp"
 #include "nnw/rules/json_write.hpp"
 #include "routes/routes.hpp"
@@ -62,8 +63,8 @@ Response create_transfer(RequestContext& ctx) {
     w.end_object();
     w.field("balance_cents", d.balance_after_cents);
     w.end_object();
-    ctx.app.metrics().count_ledger_entry("TRANSFER_OUT", r.amount_cents);
-    return WriteOutcome{http::status::created, std::move(body)};
+    return WriteOutcome{http::status::created, std::move(body), false,
+                        {{ledger::kTransferOut, -r.amount_cents}, {ledger::kTransferIn, r.amount_cents}}};
   });
 }
 

@@ -9,6 +9,7 @@
 
 #include "app.hpp"
 #include "http/idempotent_write.hpp"
+#include "ledger/ledger.hpp"
 #include "ledger/withdrawals.hpp"
 #include "nnw/rules/json_write.hpp"
 #include "nnw/server/sql.hpp"
@@ -21,6 +22,8 @@ namespace {
 
 constexpr std::size_t kNameLengthMax = 120;
 constexpr std::int64_t kListLimit = 100;
+constexpr std::size_t kBankReferenceLengthMax = 64;  // as the withdrawals table allows
+constexpr std::size_t kReasonLengthMax = 500;
 
 std::int64_t unix_now(const RequestContext& ctx) {
   return std::chrono::duration_cast<std::chrono::seconds>(ctx.now.time_since_epoch()).count();
@@ -115,7 +118,8 @@ std::optional<std::int64_t> path_id(const RequestContext& ctx) {
 }
 
 // Reads the one optional text field a decision takes ("bank_reference" or "reason").
-ApiResult<std::optional<std::string>> decision_field(const RequestContext& ctx, std::string_view name, bool required) {
+ApiResult<std::optional<std::string>> decision_field(const RequestContext& ctx, std::string_view name, bool required,
+                                                    std::size_t length_max) {
   if (ctx.request.body().empty() && !required) return std::optional<std::string>{};
   auto body = parse_body(ctx);
   if (!body.ok()) return body.error();
@@ -126,7 +130,9 @@ ApiResult<std::optional<std::string>> decision_field(const RequestContext& ctx, 
   std::optional<std::string> text;
   if (value) text = std::string(r.string(value, root.member(name)));
   if (!r.ok()) return from_rules_error(*r.error());
-  if (text && (text->empty() || text->size() > 500)) return bad_request("out_of_range", "must be 1 to 500 bytes", std::string(name));
+  if (text && (text->empty() || text->size() > length_max)) {
+    return bad_request("out_of_range", "must be 1 to " + std::to_string(length_max) + " bytes", std::string(name));
+  }
   return text;
 }
 
@@ -134,9 +140,9 @@ Response decide(RequestContext& ctx, ledger::Decision decision) {
   const auto id = path_id(ctx);
   if (!id) return error_response(ctx, not_found("no such withdrawal"));
   const bool by_member = decision == ledger::Decision::cancel;
-  auto field = decision == ledger::Decision::approve ? decision_field(ctx, "bank_reference", true)
-               : decision == ledger::Decision::reject ? decision_field(ctx, "reason", true)
-                                                      : decision_field(ctx, "reason", false);
+  auto field = decision == ledger::Decision::approve ? decision_field(ctx, "bank_reference", true, kBankReferenceLengthMax)
+               : decision == ledger::Decision::reject ? decision_field(ctx, "reason", true, kReasonLengthMax)
+                                                      : decision_field(ctx, "reason", false, kReasonLengthMax);
   if (!field.ok()) return error_response(ctx, field.error());
   return idempotent_write(ctx, [&](db::Connection& c, const std::string& key) -> ApiResult<WriteOutcome> {
     ledger::DecisionRequest request;
@@ -155,7 +161,9 @@ Response decide(RequestContext& ctx, ledger::Decision decision) {
     w.begin_object().key("withdrawal").begin_object().field("id", *id).field("status", std::string_view(done.value().status));
     w.field("member_id", std::string_view(done.value().member_id)).field("amount_cents", done.value().amount_cents);
     w.end_object().end_object();
-    return WriteOutcome{http::status::ok, std::move(body)};
+    WriteOutcome outcome{http::status::ok, std::move(body), false, {}};
+    if (decision != ledger::Decision::approve) outcome.entries.emplace_back(ledger::kWithdrawalRelease, done.value().amount_cents);
+    return outcome;
   });
 }
 
@@ -176,7 +184,7 @@ Response create_withdrawal(RequestContext& ctx) {
     w.field("currency", std::string_view(created.value().currency)).field("bank_code", std::string_view(r.bank.clabe).substr(0, 3));
     w.field("clabe_last4", std::string_view(r.bank.clabe).substr(14, 4)).field("requested_at", std::string_view(created.value().requested_at));
     w.end_object().field("balance_cents", created.value().balance_after_cents).end_object();
-    return WriteOutcome{http::status::created, std::move(body)};
+    return WriteOutcome{http::status::created, std::move(body), false, {{ledger::kWithdrawalHold, -r.amount_cents}}};
   });
 }
 
