@@ -17,7 +17,7 @@ function currentRequest() {
     lines: demoCatalog
       .filter((p) => (quantities.get(p.sku) ?? 0) > 0)
       .map((p) => ({ sku: p.sku, quantity: quantities.get(p.sku), unit_price_cents: p.unit_price_cents, unit_pv: p.unit_pv })),
-    shipping_cents: 14900,
+    shipping_cents: quantities.size > 0 && [...quantities.values()].some((n) => n > 0) ? 14900 : 0,
   };
 }
 
