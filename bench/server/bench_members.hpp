@@ -1,0 +1,20 @@
+#pragma once
+// The benchmark's members, as sql/seed_wallets.sql makes them: member n (1-based) has id
+// b0000000-0000-4000-8000-<n as 12 digits>. Both sides build ids from numbers, so the
+// benchmark needs no lookup before it starts.
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
+namespace nnw::bench {
+
+inline constexpr std::int64_t kMemberNumberMax = 999'999'999'999;  // 12 digits
+
+inline std::string member_id(std::int64_t member_number) {
+  char id[37];
+  std::snprintf(id, sizeof id, "b0000000-0000-4000-8000-%012lld", static_cast<long long>(member_number));
+  return id;
+}
+
+}  // namespace nnw::bench

@@ -1,0 +1,46 @@
+#pragma once
+// One benchmark client: a thread with its own io_context and one keep-alive connection to
+// nnw_server, sending POST /v1/transfers back to back (a closed loop: the next request
+// leaves when the previous response arrives) until the measured window ends.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace nnw::bench {
+
+enum class Scenario {
+  uniform,     // random sender and recipient among the regular members
+  hot_debit,   // every transfer debits the hot member's wallet
+  hot_credit,  // every transfer credits the hot member's wallet
+};
+
+struct ClientPlan {
+  unsigned short port = 0;  // nnw_server on 127.0.0.1
+  Scenario scenario = Scenario::uniform;
+  std::int64_t members_first = 0;  // regular members drawn from [first, last]
+  std::int64_t members_last = 0;
+  std::int64_t hot_member = 0;
+  std::int64_t amount_cents_max = 0;  // amounts drawn from [1, max]
+  std::string jwt_secret;
+  std::string idempotency_key_prefix;  // unique to this run and client
+  std::int64_t token_lifetime_s = 0;
+  std::uint64_t random_seed = 0;
+  std::chrono::steady_clock::time_point measure_start;  // before it: warm-up, not recorded
+  std::chrono::steady_clock::time_point measure_end;    // no request leaves after it
+};
+
+struct ClientTally {
+  std::vector<std::uint32_t> created_latencies_us;  // 201 responses completed in the window
+  std::map<int, std::int64_t> statuses;              // every response completed in the window
+  std::map<int, std::string> example_bodies;         // the first body of each status but 201
+  std::int64_t transport_errors = 0;                 // failed connects, reads, writes (any time)
+  std::string last_transport_error;
+};
+
+// Runs one client to the end of plan.measure_end; blocks the calling thread.
+ClientTally run_client(const ClientPlan& plan);
+
+}  // namespace nnw::bench
