@@ -39,8 +39,9 @@ moved AS (
    WHERE w.id = t.wallet_id
   RETURNING w.id
 )
+-- An id list, not a join: joined, the planner expects every commission ever recorded and
+-- scans the whole table once per batch.
 UPDATE commissions c
    SET status = 'PAID', paid_at = now()
-  FROM entries e
- WHERE c.id = e.commission_id
+ WHERE c.id = ANY (ARRAY (SELECT commission_id FROM entries))
 RETURNING c.id, c.amount_cents
