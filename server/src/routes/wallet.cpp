@@ -109,7 +109,7 @@ void write_entry_json(nnw::rules::json::Writer& w, const db::Rows& rows, int row
   w.end_object();
 }
 
-// RFC 4180: quote every text field, double inner quotes; numbers stay bare.
+// RFC 4180: quote every text field, write each inner quote twice; numbers stay bare.
 std::string csv_text(std::string_view text) {
   std::string out = "\"";
   for (const char c : text) {
