@@ -24,7 +24,7 @@ ApiResult<Principal> authenticate(const RequestContext& ctx) {
   if (!header || header->size() <= kScheme.size() || header->substr(0, kScheme.size()) != kScheme) {
     return unauthorized("unauthenticated", "send Authorization: Bearer <token>");
   }
-  const auto verified = crypto::verify_jwt(header->substr(kScheme.size()), ctx.app.settings().jwt_secret, unix_seconds(ctx.now));
+  const auto verified = crypto::verify_jwt(header->substr(kScheme.size()), ctx.app.settings().jwt_secret, ctx.now_s());
   if (!verified.ok()) {
     const bool expired = verified.error == crypto::JwtError::expired;
     return unauthorized(expired ? "token_expired" : "invalid_token",

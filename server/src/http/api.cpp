@@ -17,6 +17,10 @@ ApiError conflict(std::string code, std::string message, std::string field) {
   return ApiError{http::status::conflict, std::move(code), std::move(message), std::move(field), {}, {}};
 }
 
+std::int64_t RequestContext::now_s() const noexcept {
+  return std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+}
+
 std::string_view RequestContext::path_param(std::string_view name) const {
   const auto found = path_params.find(name);
   return found == path_params.end() ? std::string_view() : std::string_view(found->second);

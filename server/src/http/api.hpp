@@ -12,6 +12,7 @@
 #include <variant>
 
 #include "crypto/jwt.hpp"
+#include "nnw/rules/error.hpp"
 
 namespace nnw::server {
 
@@ -41,17 +42,7 @@ struct ApiError {
 };
 
 template <class T>
-class ApiResult {
- public:
-  ApiResult(T value) : state_(std::move(value)) {}        // NOLINT: implicit by design
-  ApiResult(ApiError error) : state_(std::move(error)) {}  // NOLINT: implicit by design
-  bool ok() const noexcept { return state_.index() == 0; }
-  T& value() { return std::get<0>(state_); }
-  const ApiError& error() const { return std::get<1>(state_); }
-
- private:
-  std::variant<T, ApiError> state_;
-};
+using ApiResult = nnw::rules::Result<T, ApiError>;
 
 ApiError bad_request(std::string code, std::string message, std::string field = {});
 ApiError not_found(std::string message);
@@ -67,6 +58,9 @@ struct RequestContext {
   std::map<std::string, std::string, std::less<>> query;
   std::optional<Principal> principal;
   std::chrono::system_clock::time_point now;
+
+  // `now` in Unix seconds, the unit tokens and TOTP steps count in.
+  std::int64_t now_s() const noexcept;
 
   std::string_view path_param(std::string_view name) const;
   std::optional<std::string_view> query_param(std::string_view name) const;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 
 namespace nnw::server::routes {
 
@@ -16,6 +17,13 @@ bool is_uuid(std::string_view text) noexcept {
     if (dash ? text[i] != '-' : !std::isxdigit(static_cast<unsigned char>(text[i]))) return false;
   }
   return true;
+}
+
+std::optional<std::int64_t> parse_positive(std::string_view text) noexcept {
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size() || value < 1) return std::nullopt;
+  return value;
 }
 
 std::string lowercase(std::string text) {

@@ -16,6 +16,9 @@ ApiError from_rules_error(const nnw::rules::Error& error);
 
 // "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", lowercase or uppercase hex.
 bool is_uuid(std::string_view text) noexcept;
+// A positive decimal id from a path or query parameter ("42"); nullopt for anything else.
+std::optional<std::int64_t> parse_positive(std::string_view text) noexcept;
+
 // ASCII lowercase: member ids are compared in PostgreSQL's canonical (lowercase) uuid form.
 std::string lowercase(std::string text);
 

@@ -33,7 +33,7 @@ Response confirm_totp(RequestContext& ctx) {
   const auto* o = r.object(&body.value(), root, {"code"});
   const std::string code(r.string(r.member(o, "code", root.member("code"), true), root.member("code")));
   if (!r.ok()) return error_response(ctx, from_rules_error(*r.error()));
-  const std::int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(ctx.now.time_since_epoch()).count();
+  const std::int64_t now_s = ctx.now_s();
   return idempotent_write(ctx, [&](db::Connection& c, const std::string&) -> ApiResult<WriteOutcome> {
     if (auto refused = ledger::use_totp(c, ctx.app.data_keys(), ctx.principal->subject, code, now_s, false, "code")) return *refused;
     return WriteOutcome{http::status::ok, R"({"confirmed":true})", false, {}};

@@ -10,7 +10,6 @@
 #include "routes/routes.hpp"
 #include "routes/support.hpp"
 
-#include <charconv>
 
 namespace nnw::server::routes {
 
@@ -29,13 +28,6 @@ ApiResult<WalletRow> find_wallet(db::Connection& c, const std::string& member_id
   const db::Rows rows = c.run(sql::wallet_by_member.name, sql::wallet_by_member.text, db::Params().add(member_id));
   if (rows.empty()) return not_found("no such member");
   return WalletRow{rows.int64(0, 0), std::string(rows.text(0, 5))};
-}
-
-std::optional<std::int64_t> parse_positive(std::string_view text) {
-  std::int64_t value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size() || value < 1) return std::nullopt;
-  return value;
 }
 
 struct HistoryQuery {

@@ -5,8 +5,6 @@
 // GET  /v1/admin/withdrawals?status=PENDIENTE (admin): the queue, with bank details opened.
 // POST /v1/admin/withdrawals/{id}/approve {"bank_reference"} → PAGADO.
 // POST /v1/admin/withdrawals/{id}/reject {"reason"} → RECHAZADO, hold released.
-#include <charconv>
-
 #include "app.hpp"
 #include "http/idempotent_write.hpp"
 #include "ledger/ledger.hpp"
@@ -25,10 +23,6 @@ constexpr std::int64_t kListLimit = 100;
 constexpr std::size_t kBankReferenceLengthMax = 64;  // as the withdrawals table allows
 constexpr std::size_t kReasonLengthMax = 500;
 
-std::int64_t unix_now(const RequestContext& ctx) {
-  return std::chrono::duration_cast<std::chrono::seconds>(ctx.now.time_since_epoch()).count();
-}
-
 ApiResult<ledger::WithdrawalRequest> read_request(const RequestContext& ctx) {
   auto body = parse_body(ctx);
   if (!body.ok()) return body.error();
@@ -38,7 +32,7 @@ ApiResult<ledger::WithdrawalRequest> read_request(const RequestContext& ctx) {
   ledger::WithdrawalRequest request;
   request.member_id = ctx.principal->subject;
   request.request_id = ctx.request_id;
-  request.now_s = unix_now(ctx);
+  request.now_s = ctx.now_s();
   request.amount_cents = r.integer(r.member(o, "amount_cents", root.member("amount_cents"), true), root.member("amount_cents"));
   const auto bank_path = root.member("bank");
   const auto* bank = r.object(r.member(o, "bank", bank_path, true), bank_path, {"bank_name", "holder_name", "clabe"});
@@ -81,12 +75,8 @@ Response list(RequestContext& ctx, const std::optional<std::string>& member_id, 
               bool open_bank_details) {
   std::optional<std::int64_t> before;
   if (const auto text = ctx.query_param("before")) {
-    std::int64_t value = 0;
-    const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-    if (ec != std::errc{} || end != text->data() + text->size() || value < 1) {
-      return error_response(ctx, bad_request("invalid_value", "before must be a withdrawal id", "before"));
-    }
-    before = value;
+    before = parse_positive(*text);
+    if (!before) return error_response(ctx, bad_request("invalid_value", "before must be a withdrawal id", "before"));
   }
   auto lease = lease_connection(ctx);
   if (!lease.ok()) return error_response(ctx, lease.error());
@@ -109,14 +99,6 @@ Response list(RequestContext& ctx, const std::optional<std::string>& member_id, 
   return json_response(ctx, http::status::ok, std::move(body));
 }
 
-std::optional<std::int64_t> path_id(const RequestContext& ctx) {
-  const std::string_view text = ctx.path_param("withdrawal_id");
-  std::int64_t value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size() || value < 1) return std::nullopt;
-  return value;
-}
-
 // Reads the one optional text field a decision takes ("bank_reference" or "reason").
 ApiResult<std::optional<std::string>> decision_field(const RequestContext& ctx, std::string_view name, bool required,
                                                     std::size_t length_max) {
@@ -137,7 +119,7 @@ ApiResult<std::optional<std::string>> decision_field(const RequestContext& ctx, 
 }
 
 Response decide(RequestContext& ctx, ledger::Decision decision) {
-  const auto id = path_id(ctx);
+  const auto id = parse_positive(ctx.path_param("withdrawal_id"));
   if (!id) return error_response(ctx, not_found("no such withdrawal"));
   const bool by_member = decision == ledger::Decision::cancel;
   auto field = decision == ledger::Decision::approve ? decision_field(ctx, "bank_reference", true, kBankReferenceLengthMax)

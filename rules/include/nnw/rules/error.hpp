@@ -30,12 +30,13 @@ struct Error {
   std::string field;    // JSON path of the offending input, e.g. "lines[2].quantity"; "" = body
 };
 
-// A minimal expected<T, Error>: libc++ 13 (Emscripten 3.1.6) has no std::expected.
-template <class T>
+// A minimal expected<T, E>: libc++ 13 (Emscripten 3.1.6) has no std::expected. The server
+// uses it too, with its HTTP-aware error type (ApiResult).
+template <class T, class E = Error>
 class Result {
  public:
   Result(T value) : state_(std::move(value)) {}          // NOLINT: implicit by design
-  Result(Error error) : state_(std::move(error)) {}      // NOLINT: implicit by design
+  Result(E error) : state_(std::move(error)) {}          // NOLINT: implicit by design
 
   bool ok() const noexcept { return state_.index() == 0; }
   explicit operator bool() const noexcept { return ok(); }
@@ -43,8 +44,8 @@ class Result {
   T& value() & { return std::get<0>(state_); }
   const T& value() const& { return std::get<0>(state_); }
   T&& value() && { return std::get<0>(std::move(state_)); }
-  const Error& error() const& { return std::get<1>(state_); }
-  Error&& error() && { return std::get<1>(std::move(state_)); }
+  const E& error() const& { return std::get<1>(state_); }
+  E&& error() && { return std::get<1>(std::move(state_)); }
 
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
@@ -52,7 +53,7 @@ class Result {
   const T& operator*() const& { return value(); }
 
  private:
-  std::variant<T, Error> state_;
+  std::variant<T, E> state_;
 };
 
 inline Error make_error(ErrorCode code, std::string message, std::string field = {}) {
