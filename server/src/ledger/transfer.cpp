@@ -17,9 +17,10 @@ ApiError insufficient_funds(std::int64_t balance_cents, std::int64_t amount_cent
 }
 
 // Start of the sender's local day, as an instant: "per day" limits follow the market calendar.
-std::string local_day_start(const nnw::rules::RulesConfig& rules, const std::string& market_code) {
+std::string local_day_start(const nnw::rules::RulesConfig& rules, const std::string& market_code,
+                            std::chrono::system_clock::time_point at) {
   const auto* market = rules.find_market(market_code);
-  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  const auto now = std::chrono::floor<std::chrono::seconds>(at);
   if (market == nullptr) return nnw::rules::format_utc(now - std::chrono::hours(24));
   const auto local = nnw::rules::to_local(market->zone, now);
   const nnw::rules::Period period{local.year, local.month};
@@ -35,7 +36,7 @@ ApiResult<std::string> resolve_recipient(db::Connection& c, const TransferReques
 }
 
 std::optional<ApiError> check_limits(db::Connection& c, const nnw::rules::RulesConfig& rules, const LockedWallet& from,
-                                     std::int64_t amount_cents) {
+                                     std::int64_t amount_cents, std::chrono::system_clock::time_point now) {
   const auto* limits = rules.find_wallet(from.currency);
   if (limits == nullptr) return conflict("currency_unsupported", "transfers are not configured for " + from.currency);
   if (amount_cents > limits->transfer_max_cents) {
@@ -44,7 +45,7 @@ std::optional<ApiError> check_limits(db::Connection& c, const nnw::rules::RulesC
     return error;
   }
   const db::Rows activity = c.run(sql::transfer_sender_activity.name, sql::transfer_sender_activity.text,
-                                  db::Params().add(from.member_id).add(local_day_start(rules, from.market)));
+                                  db::Params().add(from.member_id).add(local_day_start(rules, from.market, now)));
   if (activity.int64(0, 0) >= limits->transfers_per_minute) {
     ApiError error{http::status::too_many_requests, "rate_limited", "too many transfers in the last minute", {}, {}, {}};
     error.retry_after_s = static_cast<int>(std::max<std::int64_t>(1, activity.int64(0, 1)));
@@ -81,7 +82,7 @@ ApiResult<TransferDone> transfer(db::Connection& c, const nnw::rules::RulesConfi
   if (from->member_status != "ACTIVE") return conflict("member_inactive", "the sender's account is not active");
   if (to->member_status != "ACTIVE") return conflict("recipient_inactive", "the recipient's account is not active", to_field);
   if (from->currency != to->currency) return conflict("currency_mismatch", "both wallets must hold the same currency", to_field);
-  if (auto limited = check_limits(c, rules, *from, request.amount_cents)) return *limited;
+  if (auto limited = check_limits(c, rules, *from, request.amount_cents, request.now)) return *limited;
   if (from->balance_cents < request.amount_cents) return insufficient_funds(from->balance_cents, request.amount_cents);
 
   const db::Rows inserted = c.run(sql::transfer_insert.name, sql::transfer_insert.text,

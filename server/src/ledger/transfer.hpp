@@ -2,6 +2,7 @@
 // A member-to-member transfer: two entries in one transaction, within the configured limits
 // (per transfer, per local day, per minute). The caller's transaction holds the idempotency key.
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -20,6 +21,7 @@ struct TransferRequest {
   std::optional<std::string> note;
   std::string idempotency_key;
   std::string request_id;
+  std::chrono::system_clock::time_point now;  // the request's time: "today" is its local day
 };
 
 struct TransferDone {

@@ -24,6 +24,7 @@ ApiResult<ledger::TransferRequest> read_transfer(const RequestContext& ctx) {
   ledger::TransferRequest request;
   request.from_member_id = ctx.principal->subject;
   request.request_id = ctx.request_id;
+  request.now = ctx.now;
   const auto* number = r.member(o, "to_member_number", root.member("to_member_number"), false);
   const auto* id = r.member(o, "to_member_id", root.member("to_member_id"), number == nullptr);
   if (number) request.to_member_number = std::string(r.string(number, root.member("to_member_number")));
