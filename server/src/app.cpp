@@ -13,4 +13,10 @@ App::App(Settings settings, nnw::rules::Engine engine)
   if (serving && !data_keys_) throw std::runtime_error("NNW_DATA_KEYS is not a valid key ring (id:base64-of-32-bytes,…)");
 }
 
+std::chrono::system_clock::time_point App::now() const noexcept {
+  const std::int64_t pinned = pinned_now_s_.load(std::memory_order_relaxed);
+  if (pinned == kUnpinned) return std::chrono::system_clock::now();
+  return std::chrono::system_clock::time_point(std::chrono::seconds(pinned));
+}
+
 }  // namespace nnw::server

@@ -107,7 +107,7 @@ void log_request(const RequestContext& ctx, const Response& response, std::int64
 // Runs one request to its response on the worker pool; the session coroutine awaits it.
 net::awaitable<Response> respond(net::thread_pool& workers, App& app, const Router& router, const Request& request) {
   const auto started = std::chrono::steady_clock::now();
-  RequestContext ctx{request, app, request_id_for(request), {}, {}, {}, {}, std::chrono::system_clock::now()};
+  RequestContext ctx{request, app, request_id_for(request), {}, {}, {}, {}, app.now()};
   const std::string_view target(request.target().data(), request.target().size());
   ctx.query = parse_query(target);
   Response response;
