@@ -1,7 +1,13 @@
 #include "jobs/jobs.hpp"
 
+#include <array>
+
+#include "db/pool.hpp"
+#include "incentives/cashback.hpp"
+#include "incentives/loyalty.hpp"
 #include "ledger/commissions.hpp"
 #include "nnw/rules/json_write.hpp"
+#include "nnw/server/sql.hpp"
 #include "observability/log.hpp"
 
 namespace nnw::server::jobs {
@@ -11,27 +17,100 @@ namespace {
 constexpr std::int64_t kDepositBatchSize = 10000;
 constexpr std::int64_t kDepositBatchesMax = 1000;  // ≤ 10 million commissions per run
 
-JobReport deposit_commissions(db::Connection& connection, Metrics& metrics) {
-  const auto report = ledger::deposit_pending_commissions(connection, kDepositBatchSize, kDepositBatchesMax);
+struct JobInput {
+  db::Connection& connection;
+  Metrics& metrics;
+  const nnw::rules::Engine& rules;
+  std::int64_t now_s;
+};
+
+JobReport deposit_commissions(const JobInput& in) {
+  const auto report = ledger::deposit_pending_commissions(in.connection, kDepositBatchSize, kDepositBatchesMax);
   JobReport out{report.ran, {}};
   if (!report.ran) return out;
   nnw::rules::json::Writer w(out.json);
   w.begin_object().field("job", "deposit-commissions").field("commissions_deposited", report.commissions);
   w.field("amount_cents", report.amount_cents).field("batches", report.batches).end_object();
-  metrics.count_job("deposit-commissions", report.commissions);
+  in.metrics.count_job("deposit-commissions", report.commissions);
   log_event(LogLevel::info, {{"job", "deposit-commissions"}, {"commissions_deposited", report.commissions},
                              {"amount_cents", report.amount_cents}, {"batches", report.batches}});
   return out;
 }
 
+// One runner per job across every instance (session advisory lock), released however the job ends.
+template <class Work>
+JobReport single_runner(const JobInput& in, std::string_view name, Work&& work) {
+  const db::Rows locked = in.connection.run(sql::job_try_lock.name, sql::job_try_lock.text, db::Params().add(name));
+  if (!locked.boolean(0, 0)) return {};
+  try {
+    JobReport report = work();
+    in.connection.run(sql::job_unlock.name, sql::job_unlock.text, db::Params().add(name));
+    return report;
+  } catch (...) {
+    in.connection.run(sql::job_unlock.name, sql::job_unlock.text, db::Params().add(name));
+    throw;
+  }
+}
+
+JobReport expire_cashbacks(const JobInput& in) {
+  return single_runner(in, "expire-cashbacks", [&] {
+    struct Done { incentives::ExpiryReport report; bool ok() const { return true; } };
+    const Done done = db::in_transaction(in.connection, [&](db::Connection& tx) {
+      return Done{incentives::expire_cashbacks(tx, in.now_s)};
+    });
+    JobReport out{true, {}};
+    nnw::rules::json::Writer w(out.json);
+    w.begin_object().field("job", "expire-cashbacks").field("cashbacks_expired", done.report.expired);
+    w.field("value_cents", done.report.value_cents).end_object();
+    in.metrics.count_job("expire-cashbacks", done.report.expired);
+    log_event(LogLevel::info, {{"job", "expire-cashbacks"}, {"cashbacks_expired", done.report.expired},
+                               {"value_cents", done.report.value_cents}});
+    return out;
+  });
+}
+
+JobReport record_loyalty(const JobInput& in) {
+  return single_runner(in, "record-loyalty", [&] {
+    const auto report = incentives::record_all_loyalty(in.connection, in.rules, in.now_s);
+    JobReport out{true, {}};
+    nnw::rules::json::Writer w(out.json);
+    w.begin_object().field("job", "record-loyalty").field("members", report.members);
+    w.field("events_recorded", report.events).field("resets_recorded", report.resets).end_object();
+    in.metrics.count_job("record-loyalty", report.events);
+    log_event(LogLevel::info, {{"job", "record-loyalty"}, {"members", report.members},
+                               {"events_recorded", report.events}, {"resets_recorded", report.resets}});
+    return out;
+  });
+}
+
+struct Job {
+  std::string_view name;
+  JobReport (*run)(const JobInput&);
+};
+
+constexpr std::array kJobs{
+    Job{"deposit-commissions", deposit_commissions},
+    Job{"expire-cashbacks", expire_cashbacks},
+    Job{"record-loyalty", record_loyalty},
+};
+
 }  // namespace
 
-bool is_job(std::string_view name) noexcept { return name == "deposit-commissions"; }
+bool is_job(std::string_view name) noexcept {
+  for (const auto& job : kJobs) if (job.name == name) return true;
+  return false;
+}
 
-std::string job_names() { return "deposit-commissions"; }
+std::string job_names() {
+  std::string names;
+  for (const auto& job : kJobs) names += (names.empty() ? "" : ", ") + std::string(job.name);
+  return names;
+}
 
-JobReport run(std::string_view name, db::Connection& connection, Metrics& metrics) {
-  if (name == "deposit-commissions") return deposit_commissions(connection, metrics);
+JobReport run(std::string_view name, db::Connection& connection, Metrics& metrics, const nnw::rules::Engine& rules,
+              std::int64_t now_s) {
+  const JobInput in{connection, metrics, rules, now_s};
+  for (const auto& job : kJobs) if (job.name == name) return job.run(in);
   return {};
 }
 

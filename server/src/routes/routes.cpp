@@ -29,6 +29,16 @@ std::vector<Route> all() {
       {verb::post, "/v1/admin/withdrawals/{withdrawal_id}/reject", {admin}, reject_withdrawal},
       {verb::post, "/v1/totp/enrolment", {member}, enrol_totp},
       {verb::post, "/v1/totp/enrolment/confirm", {member}, confirm_totp},
+      {verb::get, "/v1/catalog", {}, get_catalog},
+      {verb::put, "/v1/admin/catalog", {admin}, import_catalog},
+      {verb::post, "/v1/checkout/preview", {member}, preview_checkout},
+      {verb::post, "/v1/orders", {member}, confirm_order},
+      {verb::post, "/v1/orders/{order_id}/cancel", {member, admin}, cancel_order},
+      {verb::get, "/v1/members/{member_id}/orders", {member, admin}, list_member_orders},
+      {verb::get, "/v1/members/{member_id}/cashback", {member, admin}, get_member_cashback},
+      {verb::get, "/v1/members/{member_id}/loyalty", {member, admin}, get_member_loyalty},
+      {verb::post, "/v1/loyalty/rewards/{reward_id}/choose", {member}, choose_loyalty_reward},
+      {verb::post, "/v1/admin/loyalty/rewards/{reward_id}/deliver", {admin}, deliver_loyalty_reward},
   };
 }
 

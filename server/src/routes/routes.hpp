@@ -43,4 +43,18 @@ Response create_member(RequestContext& ctx);
 Response enrol_totp(RequestContext& ctx);
 Response confirm_totp(RequestContext& ctx);
 
+// catalog.cpp
+Response get_catalog(RequestContext& ctx);
+Response import_catalog(RequestContext& ctx);
+// orders.cpp
+Response preview_checkout(RequestContext& ctx);
+Response confirm_order(RequestContext& ctx);
+Response cancel_order(RequestContext& ctx);
+Response list_member_orders(RequestContext& ctx);
+// incentives.cpp
+Response get_member_cashback(RequestContext& ctx);
+Response get_member_loyalty(RequestContext& ctx);
+Response choose_loyalty_reward(RequestContext& ctx);
+Response deliver_loyalty_reward(RequestContext& ctx);
+
 }  // namespace nnw::server::routes

@@ -1,0 +1,1 @@
+SELECT member_id FROM orders WHERE id = $1::uuid

@@ -1,0 +1,1 @@
+SELECT shipping_cents FROM shipping_rates WHERE currency = $1
