@@ -406,5 +406,32 @@ TEST_F(CheckoutApi, CatalogIsVersionedAndCacheable) {
   EXPECT_EQ(forbidden.status, 403);
 }
 
+TEST_F(CheckoutApi, ReportsSumWhatWasBooked_AsJsonAndCsv) {
+  buy(member, lines_json({{"NN-KIT-FS", 1}, {"NN-OMEGA3", 3}}), 0, "order-1");  // generated and used: 83,860 off
+  pin("2026-12-02T18:00:00Z");
+  buy(member, lines_json({{"NN-KIT-FS", 1}, {"NN-OMEGA3", 1}}), 0, "order-2");  // December's, still available
+  const auto report = server().call({"GET", "/v1/admin/reports/cashback?from=2026-11&to=2026-12", "", admin_token(), {}, {}});
+  ASSERT_EQ(report.status, 200) << report.body;
+  const auto doc = report.json();
+  const auto& rows = doc.at("rows").as_array();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows.at(0).at("period"), "2026-11");
+  EXPECT_EQ(rows.at(0).at("used").as_int64(), 1);
+  EXPECT_EQ(rows.at(0).at("generated_cents").as_int64(), 356860);
+  EXPECT_EQ(rows.at(0).at("discount_given_cents").as_int64(), 83860);
+  EXPECT_EQ(rows.at(1).at("available").as_int64(), 1);
+  const auto csv = server().call({"GET", "/v1/admin/reports/cashback?from=2026-11&to=2026-11&format=csv", "", admin_token(), {}, {}});
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_EQ(csv.body.substr(0, csv.body.find("\r\n")),
+            "period,currency,generated,generated_cents,used,discount_given_cents,expired,expired_cents,available,available_cents,revoked");
+  EXPECT_NE(csv.body.find("\"2026-11\",\"MXN\",1,356860,1,83860,0,0,0,0,0"), std::string::npos) << csv.body;
+  const auto commissions = server().call({"GET", "/v1/admin/reports/commissions", "", admin_token(), {}, {}});
+  ASSERT_EQ(commissions.status, 200) << commissions.body;
+  EXPECT_EQ(commissions.json().at("rows").at(0).at("paid_cents").as_int64(), 5000000);
+  EXPECT_EQ(server().call({"GET", "/v1/admin/reports/cashback?from=2026-13", "", admin_token(), {}, {}}).status, 400);
+  EXPECT_EQ(server().call({"GET", "/v1/admin/reports/nope", "", admin_token(), {}, {}}).status, 404);
+  EXPECT_EQ(server().call({"GET", "/v1/admin/reports/cashback", "", member_token(member), {}, {}}).status, 403);
+}
+
 }  // namespace
 }  // namespace nnw::test_server

@@ -43,6 +43,13 @@ class Rows {
     return std::string(text(row, column));
   }
   bool boolean(int row, int column) const noexcept { return text(row, column) == "t"; }
+  int columns() const noexcept { return PQnfields(result_.get()); }
+  std::string_view column_name(int column) const noexcept { return PQfname(result_.get(), column); }
+  // bigint, integer or smallint: written as JSON numbers by generic writers (reports).
+  bool is_integer_column(int column) const noexcept {
+    const Oid type = PQftype(result_.get(), column);
+    return type == 20 || type == 23 || type == 21;  // int8, int4, int2 (pg_type.h OIDs)
+  }
   std::int64_t affected() const;
 
  private:

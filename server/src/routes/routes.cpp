@@ -39,6 +39,7 @@ std::vector<Route> all() {
       {verb::get, "/v1/members/{member_id}/loyalty", {member, admin}, get_member_loyalty},
       {verb::post, "/v1/loyalty/rewards/{reward_id}/choose", {member}, choose_loyalty_reward},
       {verb::post, "/v1/admin/loyalty/rewards/{reward_id}/deliver", {admin}, deliver_loyalty_reward},
+      {verb::get, "/v1/admin/reports/{report}", {admin}, get_report},
   };
 }
 

@@ -56,5 +56,7 @@ Response get_member_cashback(RequestContext& ctx);
 Response get_member_loyalty(RequestContext& ctx);
 Response choose_loyalty_reward(RequestContext& ctx);
 Response deliver_loyalty_reward(RequestContext& ctx);
+// reports.cpp
+Response get_report(RequestContext& ctx);
 
 }  // namespace nnw::server::routes

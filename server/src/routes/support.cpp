@@ -40,6 +40,15 @@ ApiResult<std::string> resolve_member(const RequestContext& ctx) {
   return member_id;
 }
 
+std::string csv_text(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
 ApiResult<boost::json::value> parse_body(const RequestContext& ctx) {
   nnw::rules::Error error;
   auto document = nnw::rules::json::parse(ctx.request.body(), error);

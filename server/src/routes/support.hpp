@@ -26,6 +26,9 @@ std::string lowercase(std::string text);
 // an admin any member. The 404 for someone else's id does not reveal whether it exists.
 ApiResult<std::string> resolve_member(const RequestContext& ctx);
 
+// RFC 4180: a text field quoted, each inner quote written twice (numbers stay bare).
+std::string csv_text(std::string_view text);
+
 // The parsed body as a JSON value, or 400 invalid_json.
 ApiResult<boost::json::value> parse_body(const RequestContext& ctx);
 

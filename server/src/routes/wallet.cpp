@@ -101,16 +101,6 @@ void write_entry_json(nnw::rules::json::Writer& w, const db::Rows& rows, int row
   w.end_object();
 }
 
-// RFC 4180: quote every text field, write each inner quote twice; numbers stay bare.
-std::string csv_text(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string entries_csv(const db::Rows& rows) {
   std::string out = "id,created_at,type,amount_cents,balance_before_cents,balance_after_cents,currency,"
                     "counterparty_member_number,order_id,commission_id,transfer_id,withdrawal_id,description\r\n";
