@@ -14,6 +14,7 @@
 #include "db/migrations.hpp"
 #include "http/server.hpp"
 #include "jobs/jobs.hpp"
+#include "jobs/scheduler.hpp"
 #include "observability/log.hpp"
 #include "routes/routes.hpp"
 
@@ -53,12 +54,15 @@ int serve(App& app) {
   log_event(LogLevel::info, {{"event", "listening"}, {"host", app.settings().listen_host}, {"port", server.port()},
                              {"rules_version", app.rules().version()}, {"demo", app.settings().demo_mode}});
 
+  jobs::Scheduler scheduler(app);
+
   net::signal_set signals(io, SIGTERM, SIGINT);
   signals.async_wait([&](const boost::system::error_code& error, int signal) {
     if (error) return;
     log_event(LogLevel::info, {{"event", "draining"}, {"signal", signal}, {"in_flight", app.in_flight().load()}});
     app.draining() = true;
     server.stop_accepting();
+    scheduler.stop();  // lets a running job finish its transaction
     drain_then_stop(io, app, std::make_shared<net::steady_timer>(io),
                     std::chrono::steady_clock::now() + app.settings().shutdown_grace);
   });

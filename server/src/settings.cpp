@@ -52,6 +52,7 @@ std::optional<std::string> apply(std::string_view name, std::string_view value, 
   if (name == "max-in-flight") return number(1, 1000000, s.max_in_flight);
   if (name == "web-root") { s.web_root = value; return std::nullopt; }
   if (name == "rules-config") { s.rules_config_path = value; return std::nullopt; }
+  if (name == "scheduler-tick-s") { error = number(0, 3600, seconds); s.scheduler_tick = std::chrono::seconds(seconds); return error; }
   if (name == "job") { s.job = std::string(value); return std::nullopt; }
   return "unknown setting --" + std::string(name);
 }
@@ -63,6 +64,7 @@ constexpr std::pair<const char*, const char*> kEnvironment[] = {
     {"NNW_BODY_LIMIT_BYTES", "body-limit-bytes"}, {"NNW_REQUEST_TIMEOUT_S", "request-timeout-s"},
     {"NNW_IDLE_TIMEOUT_S", "idle-timeout-s"}, {"NNW_SHUTDOWN_GRACE_S", "shutdown-grace-s"},
     {"NNW_MAX_IN_FLIGHT", "max-in-flight"}, {"NNW_WEB_ROOT", "web-root"}, {"NNW_RULES_CONFIG", "rules-config"},
+    {"NNW_SCHEDULER_TICK_S", "scheduler-tick-s"},
 };
 
 }  // namespace

@@ -27,6 +27,7 @@ struct Settings {
   std::size_t max_in_flight = 512;                 // NNW_MAX_IN_FLIGHT: past it, 503 + Retry-After
   std::string web_root;                            // NNW_WEB_ROOT: static files served at /
   std::string rules_config_path;                   // NNW_RULES_CONFIG: rules JSON (default: built in)
+  std::chrono::seconds scheduler_tick{0};          // NNW_SCHEDULER_TICK_S: run due jobs every N s (0: off)
   bool migrate_only = false;                       // --migrate-only: apply migrations and exit
   std::optional<std::string> job;                  // --job NAME: run one job and exit
 };

@@ -17,14 +17,16 @@ namespace {
 
 class ServerProcess : public ServerTest {
  protected:
-  pid_t spawn(const std::string& database_url, unsigned short port) {
+  pid_t spawn(const std::string& database_url, unsigned short port, const std::string& extra = {}) {
     const std::string listen = "--listen=127.0.0.1:" + std::to_string(port);
     const std::string db = "--database-url=" + database_url;
     const std::string secret = std::string("--jwt-secret=") + kJwtSecret;
     const std::string keys = std::string("--data-keys=") + kDataKeys;
     std::vector<char*> argv = {const_cast<char*>(NNW_SERVER_BINARY), const_cast<char*>(listen.c_str()),
                                const_cast<char*>(db.c_str()), const_cast<char*>(secret.c_str()),
-                               const_cast<char*>(keys.c_str()), nullptr};
+                               const_cast<char*>(keys.c_str())};
+    if (!extra.empty()) argv.push_back(const_cast<char*>(extra.c_str()));
+    argv.push_back(nullptr);
     pid_t pid = 0;
     EXPECT_EQ(posix_spawn(&pid, NNW_SERVER_BINARY, nullptr, nullptr, argv.data(), environ), 0);
     return pid;
@@ -74,6 +76,31 @@ TEST_F(ServerProcess, SigtermFinishesTheRequestInFlightThenExits) {
   EXPECT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
   EXPECT_EQ(balance(a), 9500);
+}
+
+TEST_F(ServerProcess, SchedulerRunsDueJobsThenStopsWithTheServer) {
+  const std::string a = server().create_member(member_uuid(1), "NN-1");
+  const auto posted = server().call({"POST", "/v1/commissions",
+                                     R"({"external_id":"c-1","member_id":")" + a +
+                                         R"(","bonus_type":"UNINIVEL","period":"2026-10","amount_cents":12345,"currency":"MXN",)"
+                                         R"("source_amount_cents":12345,"source_currency":"MXN","rate_micros":1000000})",
+                                     service_token(), "c-1", {}});
+  ASSERT_EQ(posted.status, 201) << posted.body;
+  const unsigned short port = free_port();
+  const pid_t pid = spawn(server().database_url(), port, "--scheduler-tick-s=1");
+  // The deposit job never ran on this instance, so it is due at once.
+  std::int64_t deposited = 0;
+  for (int i = 0; i < 200 && deposited == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    deposited = server().connect().exec("SELECT count(*) FROM commissions WHERE status = 'PAID'").int64(0, 0);
+  }
+  EXPECT_EQ(deposited, 1);
+  EXPECT_EQ(balance(a), 12345);
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
 }  // namespace

@@ -1,0 +1,38 @@
+#pragma once
+// When each job is due, in market time: the in-process scheduler runs a job once the latest
+// boundary of its schedule has passed since its last run (and once at start-up, to catch up
+// whatever a stopped server missed). Jobs are idempotent and single-runner across instances,
+// so a boundary seen by several instances still books once.
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "nnw/rules/config.hpp"
+
+namespace nnw::server::jobs {
+
+enum class Cadence {
+  every,                 // every `interval_s` seconds (UTC)
+  local_midnight,        // each local midnight of any configured market
+  loyalty_window_close,  // each market's loyalty window close: local day (window_last_day + 1) 00:00
+};
+
+struct ScheduledJob {
+  std::string_view job;
+  Cadence cadence;
+  std::int64_t interval_s = 0;  // for Cadence::every
+};
+
+// The jobs the scheduler runs and when.
+const std::vector<ScheduledJob>& schedule();
+
+// The latest boundary of the job's cadence at or before now_s (Unix seconds).
+std::int64_t latest_boundary(const ScheduledJob& job, const nnw::rules::RulesConfig& rules, std::int64_t now_s);
+
+// Due when it never ran, or a boundary passed after its last run.
+bool is_due(const ScheduledJob& job, const nnw::rules::RulesConfig& rules, std::int64_t now_s,
+            std::optional<std::int64_t> last_run_s);
+
+}  // namespace nnw::server::jobs
