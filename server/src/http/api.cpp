@@ -58,10 +58,12 @@ Response json_response(const RequestContext& ctx, http::status status, const boo
 }
 
 Response error_response(const RequestContext& ctx, const ApiError& error) {
-  boost::json::object inner = error.details;
+  // code, message and field first, then the error's details, then the request id.
+  boost::json::object inner;
   inner["code"] = error.code;
   inner["message"] = error.message;
   inner["field"] = error.field;
+  for (const auto& [key, value] : error.details) inner[key] = value;
   inner["request_id"] = ctx.request_id;
   Response response = json_response(ctx, error.status, boost::json::value{{"error", std::move(inner)}});
   if (error.retry_after_s) response.set(http::field::retry_after, std::to_string(*error.retry_after_s));
