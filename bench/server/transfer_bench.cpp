@@ -8,7 +8,11 @@
 // sql/seed_wallets.sql (bench_members.hpp); scripts/bench-server runs the scenarios.
 // Exits 0 when some transfer succeeded, 1 when none did, 2 on bad arguments.
 //
-//   nnw_transfer_bench --port N [--scenario uniform|hot-debit|hot-credit] [--clients N]
+// --scenario checkout measures POST /v1/orders instead: each client previews a random cart of
+// the demo catalog for a random member and confirms exactly what the preview showed; the
+// "transfers" figures then count confirmed orders (201), as "created" does for every scenario.
+//
+//   nnw_transfer_bench --port N [--scenario uniform|hot-debit|hot-credit|checkout] [--clients N]
 //       [--warmup-s S] [--duration-s S] [--members-first N] [--members-last N]
 //       [--hot-member N] [--amount-cents-max N] [--label TEXT]
 #include <boost/json.hpp>
@@ -72,7 +76,8 @@ std::optional<std::string> apply(std::string_view name, std::string_view value, 
     if (value == "uniform") o.scenario = Scenario::uniform;
     else if (value == "hot-debit") o.scenario = Scenario::hot_debit;
     else if (value == "hot-credit") o.scenario = Scenario::hot_credit;
-    else return "--scenario must be uniform, hot-debit or hot-credit";
+    else if (value == "checkout") o.scenario = Scenario::checkout;
+    else return "--scenario must be uniform, hot-debit, hot-credit or checkout";
     return std::nullopt;
   }
   if (name == "clients") return number(1, kClientsMax, o.clients);
@@ -141,6 +146,7 @@ boost::json::object report(const Options& o, const nnw::bench::ClientTally& merg
   for (const auto& [status, body] : merged.example_bodies) examples[std::to_string(status)] = body;
   const double window_s = static_cast<double>(o.duration_s);
   return {{"scenario", o.scenario_name}, {"clients", o.clients}, {"warmup_s", o.warmup_s}, {"duration_s", o.duration_s},
+          {"created", count(201)}, {"created_per_s", static_cast<double>(count(201)) / window_s},
           {"transfers", count(201)}, {"transfers_per_s", static_cast<double>(count(201)) / window_s},
           {"responses", responses}, {"responses_per_s", static_cast<double>(responses) / window_s},
           {"latency_ms", {{"samples", latency.samples}, {"mean", latency.mean_ms}, {"p50", latency.p50_ms},

@@ -8,6 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/json.hpp>
 #include <random>
 #include <utility>
 
@@ -69,7 +70,8 @@ Pair pick_pair(const ClientPlan& plan, std::mt19937_64& random) {
   switch (plan.scenario) {
     case Scenario::hot_debit: return {plan.hot_member, any(random)};
     case Scenario::hot_credit: return {any(random), plan.hot_member};
-    case Scenario::uniform: break;
+    case Scenario::uniform:
+    case Scenario::checkout: break;
   }
   // A recipient other than the sender, still uniform: draw from one fewer and skip the sender.
   std::uniform_int_distribution<std::int64_t> other(plan.members_first, plan.members_last - 1);
@@ -91,6 +93,59 @@ http::request<http::string_body> transfer_request(const ClientPlan& plan, TokenC
   request.body() = R"({"to_member_id":")" + member_id(pair.to) + R"(","amount_cents":)" + std::to_string(amount(random)) + "}";
   request.prepare_payload();
   return request;
+}
+
+// The demo catalog's SKUs (server/db/seed/demo_catalog.sql, which scripts/bench-server loads).
+constexpr std::string_view kCatalogSkus[] = {
+    "NN-OMEGA3", "NN-COLAGENO", "NN-VITC", "NN-MULTI", "NN-PROBIO", "NN-MAGNESIO", "NN-PROTEINA", "NN-SERUM",
+    "NN-CREMA-NOCHE", "NN-PROTECTOR", "NN-LIMPIADOR", "NN-CONTORNO", "NN-KIT-FS", "NN-KIT-SKIN", "NN-KIT-PROTECT"};
+
+struct Cart {
+  std::int64_t member = 0;
+  std::string lines;  // the JSON array
+};
+
+// 1-6 lines of random products, 1-3 units each: some carts cross 2,930 PV, most do not.
+Cart random_cart(const ClientPlan& plan, std::mt19937_64& random) {
+  std::uniform_int_distribution<std::int64_t> any(plan.members_first, plan.members_last);
+  std::uniform_int_distribution<std::size_t> sku(0, std::size(kCatalogSkus) - 1);
+  std::uniform_int_distribution<int> lines(1, 6), quantity(1, 3);
+  Cart cart{any(random), "["};
+  const int count = lines(random);
+  for (int i = 0; i < count; ++i) {
+    if (i) cart.lines += ",";
+    cart.lines += R"({"sku":")" + std::string(kCatalogSkus[sku(random)]) + R"(","quantity":)" + std::to_string(quantity(random)) + "}";
+  }
+  cart.lines += "]";
+  return cart;
+}
+
+http::request<http::string_body> json_post(const std::string& target, const std::string& bearer, std::string body) {
+  http::request<http::string_body> request{http::verb::post, target, 11};
+  request.set(http::field::host, "127.0.0.1");
+  request.set(http::field::authorization, bearer);
+  request.set(http::field::content_type, "application/json");
+  request.body() = std::move(body);
+  request.prepare_payload();
+  return request;
+}
+
+// The confirm for what the preview showed: its totals and rules version; the wallet pays
+// nothing, half, or all of it (capped at 1,000.00 so the funded wallets last the run).
+std::optional<std::string> confirm_body(const Cart& cart, const std::string& preview_response, std::mt19937_64& random) {
+  boost::system::error_code error;
+  const auto document = boost::json::parse(preview_response, error);
+  if (error || !document.is_object() || !document.as_object().contains("preview")) return std::nullopt;
+  const auto& p = document.at("preview").as_object();
+  const std::int64_t total = p.at("total_cents").as_int64();
+  const std::int64_t choices[] = {0, total / 2, std::min<std::int64_t>(total, 100000)};
+  std::uniform_int_distribution<int> pick(0, 2);
+  const std::int64_t wallet = std::min<std::int64_t>(choices[pick(random)], 100000);
+  return R"({"lines":)" + cart.lines + R"(,"wallet_cents":)" + std::to_string(wallet) + R"(,"rules_version":")" +
+         std::string(p.at("rules_version").as_string()) + R"(","displayed":{"subtotal_cents":)" +
+         std::to_string(p.at("subtotal_cents").as_int64()) + R"(,"discount_cents":)" +
+         std::to_string(p.at("discount_cents").as_int64()) + R"(,"shipping_cents":)" +
+         std::to_string(p.at("shipping_cents").as_int64()) + R"(,"total_cents":)" + std::to_string(total) + "}}";
 }
 
 void note_transport_error(ClientTally& tally, const beast::error_code& error, const char* what) {
@@ -135,7 +190,33 @@ net::awaitable<void> drive(const ClientPlan& plan, ClientTally& tally) {
       }
       connected = true;
     }
-    const auto request = transfer_request(plan, tokens, random, sequence);
+    http::request<http::string_body> request;
+    if (plan.scenario == Scenario::checkout) {
+      // The preview a member's screen showed, then (below, measured) its confirmation.
+      const Cart cart = random_cart(plan, random);
+      const std::string& bearer = tokens.bearer_for(member_id(cart.member));
+      auto preview = json_post("/v1/checkout/preview", bearer, R"({"lines":)" + cart.lines + "}");
+      http::response<http::string_body> shown;
+      stream.expires_after(kRequestTimeout);
+      auto [preview_error, preview_bytes] = co_await http::async_write(stream, preview, kAsTuple);
+      if (!preview_error) std::tie(preview_error, preview_bytes) = co_await http::async_read(stream, buffer, shown, kAsTuple);
+      if (preview_error) {
+        note_transport_error(tally, preview_error, "preview");
+        stream.close();
+        buffer.clear();
+        connected = false;
+        continue;
+      }
+      const auto body = confirm_body(cart, shown.body(), random);
+      if (!body) {
+        if (Clock::now() >= plan.measure_start) record(tally, shown, {});
+        continue;
+      }
+      request = json_post("/v1/orders", bearer, *body);
+      request.set("Idempotency-Key", plan.idempotency_key_prefix + std::to_string(sequence));
+    } else {
+      request = transfer_request(plan, tokens, random, sequence);
+    }
     http::response<http::string_body> response;
     const auto started = Clock::now();
     stream.expires_after(kRequestTimeout);

@@ -1,7 +1,9 @@
 #pragma once
 // One benchmark client: a thread with its own io_context and one keep-alive connection to
-// nnw_server, sending POST /v1/transfers back to back (a closed loop: the next request
-// leaves when the previous response arrives) until the measured window ends.
+// nnw_server, sending writes back to back (a closed loop: the next request leaves when the
+// previous response arrives) until the measured window ends: POST /v1/transfers, or for the
+// checkout scenario a POST /v1/checkout/preview (not measured) then the POST /v1/orders that
+// confirms exactly what it showed (measured).
 
 #include <chrono>
 #include <cstdint>
@@ -15,6 +17,7 @@ enum class Scenario {
   uniform,     // random sender and recipient among the regular members
   hot_debit,   // every transfer debits the hot member's wallet
   hot_credit,  // every transfer credits the hot member's wallet
+  checkout,    // a random member confirms a random cart of the demo catalog
 };
 
 struct ClientPlan {
@@ -33,7 +36,7 @@ struct ClientPlan {
 };
 
 struct ClientTally {
-  std::vector<std::uint32_t> created_latencies_us;  // 201 responses completed in the window
+  std::vector<std::uint32_t> created_latencies_us;  // 201 responses (transfers, orders) completed in the window
   std::map<int, std::int64_t> statuses;              // every response completed in the window
   std::map<int, std::string> example_bodies;         // the first body of each status but 201
   std::int64_t transport_errors = 0;                 // failed connects, reads, writes (any time)
