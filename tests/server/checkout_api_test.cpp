@@ -122,6 +122,8 @@ TEST_F(CheckoutApi, NextOrderSpendsTheAvailableCashback) {
   const auto first = buy(member, lines_json({{"NN-KIT-FS", 1}, {"NN-OMEGA3", 1}}), 0, "order-1");
   EXPECT_EQ(first.at("preview").at("cashback_spend"), "NONE");
   EXPECT_EQ(sql_text("SELECT status FROM cashbacks"), "AVAILABLE");
+  // The member hears about it, in the same transaction (the outbox).
+  EXPECT_EQ(sql_text("SELECT kind || ':' || (payload->>'value_cents') FROM notifications WHERE kind = 'CASHBACK_UNLOCKED'"), "CASHBACK_UNLOCKED:356860");
   const auto second = buy(member, lines_json({{"NN-SERUM", 2}}), 0, "order-2");
   EXPECT_EQ(second.at("preview").at("cashback_spend"), "AVAILABLE_CASHBACK");
   EXPECT_EQ(second.at("preview").at("discount_cents").as_int64(), 125860);  // round(0.7 × 89,900 × 2)
@@ -311,6 +313,7 @@ TEST_F(CheckoutApi, FourMonthLoyaltyRunWithAMissedMonthInBetween) {
   const auto& rewards = loyalty_doc.at("rewards");
   ASSERT_EQ(rewards.as_array().size(), 1u);
   EXPECT_EQ(rewards.at(0).at("status"), "PENDIENTE");
+  EXPECT_EQ(sql_int("SELECT count(*) FROM notifications WHERE kind = 'LOYALTY_REWARD_EARNED'"), 1);
   const std::string reward_id = std::to_string(rewards.at(0).at("id").as_int64());
 
   const auto not_chosen = server().call({"POST", "/v1/admin/loyalty/rewards/" + reward_id + "/deliver", "", admin_token(), "d-0", {}});

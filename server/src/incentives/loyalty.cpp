@@ -7,6 +7,7 @@
 
 #include "db/pool.hpp"
 #include "ledger/ledger.hpp"
+#include "notify/outbox.hpp"
 #include "nnw/rules/calendar.hpp"
 #include "nnw/rules/json_write.hpp"
 #include "nnw/server/sql.hpp"
@@ -65,8 +66,13 @@ LoyaltyRecord record_loyalty(db::Connection& c, const nnw::rules::Engine& rules,
     if (inserted.empty()) continue;
     record.recorded.push_back({type, period, int_of(e.if_contains("points_after"))});
     if (type == "REWARD") {
-      c.run(sql::loyalty_reward_insert.name, sql::loyalty_reward_insert.text,
-            db::Params().add(member_id).add(period).add(text_of(e.if_contains("at"))));
+      const db::Rows reward = c.run(sql::loyalty_reward_insert.name, sql::loyalty_reward_insert.text,
+                                    db::Params().add(member_id).add(period).add(text_of(e.if_contains("at"))));
+      if (!reward.empty()) {
+        const std::string id(reward.text(0, 0));
+        notify::enqueue(c, member_id, notify::kLoyaltyRewardEarned, "loyalty-reward-earned:" + id,
+                        "{\"loyalty_reward_id\":" + id + ",\"period\":\"" + period + "\"}");
+      }
     }
   }
 

@@ -8,6 +8,7 @@
 #include "ledger/commissions.hpp"
 #include "nnw/rules/json_write.hpp"
 #include "nnw/server/sql.hpp"
+#include "notify/notify_jobs.hpp"
 #include "observability/log.hpp"
 
 namespace nnw::server::jobs {
@@ -92,6 +93,16 @@ constexpr std::array kJobs{
     Job{"deposit-commissions", deposit_commissions},
     Job{"expire-cashbacks", expire_cashbacks},
     Job{"record-loyalty", record_loyalty},
+    // Notifications (notify/notify_jobs.hpp). The sender is not single-runner: senders share
+    // the outbox through SKIP LOCKED.
+    Job{"notify-cashback-expiring",
+        [](const JobInput& in) {
+          return single_runner(in, "notify-cashback-expiring", [&] {
+            return notify::queue_expiring_cashbacks_job(in.connection, in.metrics, in.now_s);
+          });
+        }},
+    Job{"send-notifications",
+        [](const JobInput& in) { return notify::send_notifications_job(in.connection, in.metrics, in.now_s); }},
 };
 
 }  // namespace

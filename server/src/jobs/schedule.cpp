@@ -33,6 +33,8 @@ const std::vector<ScheduledJob>& schedule() {
       {"deposit-commissions", Cadence::every, 300},
       {"expire-cashbacks", Cadence::local_midnight, 0},
       {"record-loyalty", Cadence::loyalty_window_close, 0},
+      {"notify-cashback-expiring", Cadence::local_midnight, 0},
+      {"send-notifications", Cadence::every, 30},
   };
   return jobs;
 }

@@ -9,6 +9,7 @@
 #include "nnw/rules/clabe.hpp"
 #include "nnw/rules/json_write.hpp"
 #include "nnw/server/sql.hpp"
+#include "notify/outbox.hpp"
 
 namespace nnw::server::ledger {
 
@@ -36,6 +37,19 @@ std::optional<ApiError> check_request(db::Connection& c, const nnw::rules::Walle
     return error;
   }
   return use_totp(c, keys, request.member_id, *request.totp_code, request.now_s, true, "totp_code");
+}
+
+// The member hears of the decision in its own transaction: WITHDRAWAL_STATUS, once per status.
+void notify_decision(db::Connection& c, const DecisionRequest& request, const Decided& done, std::string_view currency) {
+  std::string payload;
+  nnw::rules::json::Writer w(payload);
+  w.begin_object().field("withdrawal_id", request.withdrawal_id).field("status", std::string_view(done.status));
+  w.field("amount_cents", done.amount_cents).field("currency", currency);
+  if (request.bank_reference) w.field("bank_reference", std::string_view(*request.bank_reference));
+  if (request.reason) w.field("reason", std::string_view(*request.reason));
+  w.end_object();
+  notify::enqueue(c, done.member_id, notify::kWithdrawalStatus,
+                  "withdrawal-status:" + std::to_string(request.withdrawal_id) + ":" + done.status, payload);
 }
 
 }  // namespace
@@ -125,6 +139,7 @@ ApiResult<Decided> decide_withdrawal(db::Connection& c, const DecisionRequest& r
   }
   audit(c, request.actor, request.member_scope ? "member" : "admin", std::string("withdrawal.") + status,
         std::to_string(request.withdrawal_id), "{}", request.request_id);
+  notify_decision(c, request, done, decided.text(0, 2));
   return done;
 }
 

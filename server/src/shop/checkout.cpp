@@ -8,6 +8,7 @@
 #include "incentives/loyalty.hpp"
 #include "ledger/ledger.hpp"
 #include "ledger/orders.hpp"
+#include "notify/outbox.hpp"
 #include "shop/catalog.hpp"
 #include "nnw/rules/calendar.hpp"
 #include "nnw/rules/json_write.hpp"
@@ -259,7 +260,15 @@ ApiResult<ConfirmedOrder> confirm_order(db::Connection& c, const nnw::rules::Eng
     const std::int64_t cashback_id = inserted.int64(0, 0);
     c.run(sql::cashback_event_insert.name, sql::cashback_event_insert.text,
           db::Params().add(cashback_id).add("GENERATED").add(order_id).add(value).add(placed_at));
-    if (spend == "CROSSING_ORDER") spent_cashback = cashback_id;
+    if (spend == "CROSSING_ORDER") {
+      spent_cashback = cashback_id;
+    } else if (value > 0) {
+      // Unlocked for the next order this month: the member should hear about it.
+      const std::string id = std::to_string(cashback_id);
+      notify::enqueue(c, request.member_id, notify::kCashbackUnlocked, "cashback-unlocked:" + id,
+                      "{\"cashback_id\":" + id + ",\"value_cents\":" + std::to_string(value) + ",\"currency\":\"" +
+                          priced.currency + "\",\"period\":\"" + period + "\"}");
+    }
   } else if (spend == "AVAILABLE_CASHBACK") {
     const db::Rows used = c.run(sql::cashback_mark_used.name, sql::cashback_mark_used.text,
                                 db::Params().add(*priced.cashback_id).add(order_id).add(placed_at));
