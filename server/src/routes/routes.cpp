@@ -29,6 +29,12 @@ std::vector<Route> all() {
       {verb::post, "/v1/admin/withdrawals/{withdrawal_id}/reject", {admin}, reject_withdrawal},
       {verb::post, "/v1/totp/enrolment", {member}, enrol_totp},
       {verb::post, "/v1/totp/enrolment/confirm", {member}, confirm_totp},
+      {verb::post, "/v1/admin/travel/campaigns", {admin}, create_travel_campaign},
+      {verb::get, "/v1/admin/travel/campaigns", {admin}, list_travel_campaigns},
+      {verb::post, "/v1/admin/travel/campaigns/{campaign_id}/close", {admin}, close_travel_campaign},
+      {verb::get, "/v1/admin/travel/campaigns/{campaign_id}/standings", {admin}, get_travel_standings},
+      {verb::post, "/v1/travel/events", {service}, create_travel_events},
+      {verb::get, "/v1/members/{member_id}/travel", {member, admin}, get_member_travel},
   };
 }
 
