@@ -7,6 +7,10 @@
 #include "db/pg.hpp"
 #include "observability/metrics.hpp"
 
+namespace nnw::server {
+class App;
+}
+
 namespace nnw::server::jobs {
 
 struct JobReport {
@@ -17,5 +21,8 @@ struct JobReport {
 bool is_job(std::string_view name) noexcept;
 std::string job_names();
 JobReport run(std::string_view name, db::Connection& connection, Metrics& metrics);
+// Every job, including those that need the business clock and the rules (close-travel-campaigns):
+// what the HTTP endpoint and the command line call.
+JobReport run(std::string_view name, db::Connection& connection, App& app);
 
 }  // namespace nnw::server::jobs
