@@ -327,6 +327,28 @@ TEST_F(TravelApi, BadInputIsRefusedWithTheFieldAndNothingIsStored) {
   EXPECT_EQ(count("SELECT count(*) FROM idempotency_keys"), 1);  // the one campaign created
 }
 
+// The command line runs the same job against the system clock: a campaign that ended in
+// July 2026 is due whenever the suite runs.
+TEST_F(TravelApi, CloseJob_FromTheCommandLine_ClosesOnceAndReports) {
+  server().app().pin_clock(at("2026-03-01T12:00:00Z"));
+  ASSERT_EQ(create_campaign(R"({"id":"2026-S1","name":"S1","starts_at":"2026-01-01T06:00:00Z","ends_at":"2026-07-01T06:00:00Z"})").status, 201);
+  ASSERT_EQ(post_events(kit("k-1", a_, "FULL_SKIN", "2026-02-01T10:00:00Z"), "k").status, 201);
+  const auto run_job = [&] {
+    const std::string command = std::string(NNW_SERVER_BINARY) + " --database-url='" + server().database_url() +
+                                "' --job close-travel-campaigns 2>/dev/null";
+    FILE* pipe = popen(command.c_str(), "r");
+    std::string out;
+    char buffer[4096];
+    while (pipe != nullptr && std::fgets(buffer, sizeof buffer, pipe) != nullptr) out = buffer;  // the last line is the report
+    const int status = pipe != nullptr ? pclose(pipe) : -1;
+    EXPECT_EQ(status, 0) << out;
+    return out;
+  };
+  EXPECT_EQ(run_job(), "{\"job\":\"close-travel-campaigns\",\"campaigns_closed\":1,\"closed\":[{\"campaign_id\":\"2026-S1\",\"members\":1,\"qualifiers\":0}]}\n");
+  EXPECT_EQ(run_job(), "{\"job\":\"close-travel-campaigns\",\"campaigns_closed\":0,\"closed\":[]}\n");
+  EXPECT_EQ(count("SELECT count(*) FROM travel_standings WHERE campaign_id = '2026-S1' AND points = 2"), 1);
+}
+
 class CheckoutTravel : public TravelApi {
  protected:
   template <class Work>
@@ -387,6 +409,31 @@ TEST_F(CheckoutTravel, KitSold_CreditsTheSponsor_RevokedWhileOpen_KeptAfterClose
   sold = in_tx([&](server::db::Connection& tx) { return travel::record_kit_sold(tx, a_, "ORD-3:kit", "FULL_SKIN", sale_s, "ORD-3"); });
   ASSERT_TRUE(sold.ok());
   EXPECT_FALSE(sold.value().recorded);
+}
+
+TEST_F(CheckoutTravel, ACheckoutInFlightWhenTheCampaignCloses_IsFrozenIntoTheStandings) {
+  server().app().pin_clock(at("2026-12-31T23:00:00Z"));
+  ASSERT_EQ(create_campaign().status, 201);
+  // Checkout's transaction has credited a kit and not committed yet when the close starts.
+  auto checkout = server().connect();
+  checkout.exec("BEGIN");
+  const auto sold = server::incentives::record_kit_sold(checkout, a_, "ORD-9:kit", "FULL_PROTECT",
+                                                        unix_at("2026-12-31T23:59:00Z"), "ORD-9");
+  ASSERT_TRUE(sold.ok());
+  ASSERT_TRUE(sold.value().recorded);
+  server().app().pin_clock(at("2027-01-01T06:00:00Z"));
+  HttpResult closed;
+  std::thread closer([&] { closed = close("close"); });
+  // The close waits for the checkout's shared lock on the campaign, then sees its kit.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  checkout.exec("COMMIT");
+  closer.join();
+  ASSERT_EQ(closed.status, 200) << closed.body;
+  ASSERT_EQ(closed.json().at("standings").as_array().size(), 1u);
+  EXPECT_EQ(closed.json().at("standings").as_array()[0].at("points").as_int64(), 4);
+  const auto s = summary(a_, "?campaign_id=2026-S2");
+  EXPECT_EQ(s.at("points").as_int64(), 4);
+  EXPECT_EQ(s.at("frozen").at("points").as_int64(), 4);
 }
 
 }  // namespace
