@@ -157,6 +157,17 @@ TEST_F(TravelApi, Close_FreezesStandings_LateEventsAreRejectedAndChangeNothing) 
   ASSERT_EQ(create_campaign().status, 201);
   ASSERT_EQ(post_events(rank("a-1", a_, "EMBAJADOR_CONSCIENTE", "2026-10-01T10:00:00Z") + "," +
                         kit("b-1", b_, "FULL_SKIN", "2026-12-31T23:00:00Z"), "k-1").status, 201);
+  // While open, the standings are computed live and nothing is stored.
+  auto live = server().call({"GET", "/v1/admin/travel/campaigns/2026-S2/standings", "", admin_token(), {}, {}});
+  ASSERT_EQ(live.status, 200) << live.body;
+  EXPECT_EQ(live.json().at("frozen"), false);
+  ASSERT_EQ(live.json().at("standings").as_array().size(), 2u);
+  EXPECT_EQ(live.json().at("qualifiers").as_array()[0].at("member_id").as_string(), a_);
+  live = server().call({"GET", "/v1/admin/travel/campaigns/2026-S2/standings?qualified=false&format=csv", "", admin_token(), {}, {}});
+  EXPECT_EQ(live.body, "campaign_id,member_id,member_number,display_name,points,kits,ranks,directs,qualified\r\n"
+                       "\"2026-S2\"," + b_ + ",\"NN-2\",\"Socio NN-2\",2,2,0,0,false\r\n");
+  EXPECT_EQ(server().call({"GET", "/v1/admin/travel/campaigns/2026-S2/standings?qualified=yes", "", admin_token(), {}, {}}).status, 400);
+
   server().app().pin_clock(at("2027-01-01T05:59:59Z"));
   auto result = close("close-early");
   EXPECT_EQ(result.status, 409);
@@ -168,6 +179,7 @@ TEST_F(TravelApi, Close_FreezesStandings_LateEventsAreRejectedAndChangeNothing) 
   ASSERT_EQ(result.status, 200) << result.body;
   const auto closed = result.json();
   EXPECT_EQ(closed.at("closed_now"), true);
+  EXPECT_EQ(closed.at("frozen"), true);
   EXPECT_EQ(closed.at("campaign").at("status"), "CERRADA");
   EXPECT_EQ(closed.at("campaign").at("closed_at"), "2027-01-01T06:00:00Z");
   ASSERT_EQ(closed.at("standings").as_array().size(), 2u);

@@ -20,9 +20,9 @@ namespace {
 
 constexpr std::string_view kCloseJob = "close-travel-campaigns";
 constexpr std::int64_t kSummaryEventsMax = 10000;  // the rules' limits.events_max
-constexpr std::int64_t kClosePageMembers = 500;    // members whose events are read at once
-constexpr std::int64_t kClosePagesMax = 100000;    // 50 million members: a runaway guard
-constexpr std::int64_t kStandingsRowsMax = 100000;
+constexpr std::int64_t kPageMembers = 500;         // members whose events are read at once
+constexpr std::int64_t kStandingsRowsMax = 100000;  // members in one standings answer
+constexpr std::int64_t kClosePagesMax = 100000;     // 50 million members: a runaway guard
 
 std::string utc(std::int64_t unix_s) { return nnw::rules::format_utc(nnw::rules::UtcSeconds(std::chrono::seconds(unix_s))); }
 
@@ -147,19 +147,12 @@ bj::array with_events(const bj::array& entries, const std::vector<const StoredEv
   return out;
 }
 
-struct Standing {
-  std::string member_id;
-  std::int64_t points = 0, kits = 0, ranks = 0, directs = 0, accepted = 0, rejected = 0;
-  bool qualified = false;
-};
-
-// One page of members: their events through the rules, their standings stored. Returns the
-// last member id of the page, or nullopt when there was none.
-std::optional<std::string> freeze_page(db::Connection& c, const nnw::rules::Engine& engine, const Campaign& campaign,
-                                       const std::string& after, std::int64_t now_s, CloseResult& result) {
+// One page of members (after `after`, in id order) through the rules, for `campaign` as it
+// is given (closed or not); empty when no member is left.
+std::vector<Standing> standings_page(db::Connection& c, const nnw::rules::Engine& engine, const Campaign& campaign,
+                                     const std::string& after) {
   const db::Rows rows = c.run(sql::travel_campaign_events_page.name, sql::travel_campaign_events_page.text,
-                              db::Params().add(campaign.id).add(after).add(kClosePageMembers));
-  if (rows.empty()) return std::nullopt;
+                              db::Params().add(campaign.id).add(after).add(kPageMembers));
   std::vector<Standing> standings;
   int row = 0;
   while (row < rows.size()) {
@@ -170,33 +163,47 @@ std::optional<std::string> freeze_page(db::Connection& c, const nnw::rules::Engi
     for (const auto& e : events) refs.push_back(&e);
     auto document = run_rules(engine, rules_request(campaign, refs), "", http::status::internal_server_error);
     // A stored campaign and stored events always satisfy the rules' shape; only the event count
-    // limit can refuse them, and then closing must stop rather than freeze a wrong total.
-    if (!document.ok()) throw std::runtime_error("travel close: the rules refused member " + member + ": " + document.error().message);
+    // limit can refuse them, and then standings must fail rather than show a wrong total.
+    if (!document.ok()) throw std::runtime_error("travel standings: the rules refused member " + member + ": " + document.error().message);
     const bj::object& d = document.value();
     const bj::object& breakdown = d.at("breakdown").as_object();
-    standings.push_back(Standing{member, d.at("points").as_int64(), breakdown.at("kits").as_int64(),
-                                 breakdown.at("ranks").as_int64(), breakdown.at("directs").as_int64(),
-                                 static_cast<std::int64_t>(d.at("accepted").as_array().size()),
-                                 static_cast<std::int64_t>(d.at("rejected").as_array().size()), d.at("qualified").as_bool()});
+    Standing s;
+    s.member_id = member;
+    s.points = d.at("points").as_int64();
+    s.kits = breakdown.at("kits").as_int64();
+    s.ranks = breakdown.at("ranks").as_int64();
+    s.directs = breakdown.at("directs").as_int64();
+    s.qualified = d.at("qualified").as_bool();
+    s.events_accepted = static_cast<std::int64_t>(d.at("accepted").as_array().size());
+    s.events_rejected = static_cast<std::int64_t>(d.at("rejected").as_array().size());
+    assert(s.points == s.kits + s.ranks + s.directs);
+    standings.push_back(std::move(s));
   }
+  return standings;
+}
+
+void store_standings(db::Connection& c, const Campaign& campaign, const std::vector<Standing>& standings, std::int64_t now_s) {
   std::vector<std::string> members;
   std::string points = "{", kits = "{", ranks = "{", directs = "{", qualified = "{", accepted = "{", rejected = "{";
   for (std::size_t i = 0; i < standings.size(); ++i) {
     const Standing& s = standings[i];
-    assert(s.points == s.kits + s.ranks + s.directs);
     const char* sep = i ? "," : "";
     members.push_back(s.member_id);
     points += sep + std::to_string(s.points); kits += sep + std::to_string(s.kits);
     ranks += sep + std::to_string(s.ranks); directs += sep + std::to_string(s.directs);
     qualified += std::string(sep) + (s.qualified ? "t" : "f");
-    accepted += sep + std::to_string(s.accepted); rejected += sep + std::to_string(s.rejected);
-    ++result.members;
-    if (s.qualified) ++result.qualifiers;
+    accepted += sep + std::to_string(s.events_accepted); rejected += sep + std::to_string(s.events_rejected);
   }
   c.run(sql::travel_standings_insert_batch.name, sql::travel_standings_insert_batch.text,
         db::Params().add(campaign.id).add(ledger::array_literal(members)).add(points + "}").add(kits + "}").add(ranks + "}")
             .add(directs + "}").add(qualified + "}").add(accepted + "}").add(rejected + "}").add(now_s));
-  return members.back();
+}
+
+// Best first, then by member number: the order frozen standings are read in.
+void rank_standings(std::vector<Standing>& standings) {
+  std::sort(standings.begin(), standings.end(), [](const Standing& a, const Standing& b) {
+    return a.points != b.points ? a.points > b.points : a.member_number < b.member_number;
+  });
 }
 
 void audit(db::Connection& c, const Actor& actor, std::string_view action, const std::string& target, const std::string& details) {
@@ -343,10 +350,9 @@ ApiResult<CloseResult> close_campaign(db::Connection& c, const nnw::rules::Engin
   Campaign campaign = std::move(*locked);
   CloseResult result{campaign.id, false, 0, 0};
   if (campaign.status == "CERRADA") {
-    const db::Rows rows = c.run(sql::travel_standings_of_campaign.name, sql::travel_standings_of_campaign.text,
-                                db::Params().add(campaign.id).add(kStandingsRowsMax));
-    result.members = rows.size();
-    for (int row = 0; row < rows.size(); ++row) result.qualifiers += rows.boolean(row, 7) ? 1 : 0;
+    const db::Rows counts = c.run(sql::travel_standings_count.name, sql::travel_standings_count.text, db::Params().add(campaign.id));
+    result.members = counts.int64(0, 0);
+    result.qualifiers = counts.int64(0, 1);
     return result;
   }
   if (now_s < campaign.ends_s) {
@@ -359,9 +365,12 @@ ApiResult<CloseResult> close_campaign(db::Connection& c, const nnw::rules::Engin
   result.closed_now = true;
   std::string after = "00000000-0000-0000-0000-000000000000";
   for (std::int64_t page = 0; page < kClosePagesMax; ++page) {
-    auto last = freeze_page(c, engine, campaign, after, now_s, result);
-    if (!last) break;
-    after = std::move(*last);
+    const std::vector<Standing> standings = standings_page(c, engine, campaign, after);
+    if (standings.empty()) break;
+    store_standings(c, campaign, standings, now_s);
+    result.members += static_cast<std::int64_t>(standings.size());
+    result.qualifiers += std::count_if(standings.begin(), standings.end(), [](const Standing& s) { return s.qualified; });
+    after = standings.back().member_id;
   }
   std::string details;
   nnw::rules::json::Writer w(details);
@@ -371,35 +380,77 @@ ApiResult<CloseResult> close_campaign(db::Connection& c, const nnw::rules::Engin
   return result;
 }
 
-bj::object standings_json(db::Connection& c, const Campaign& campaign) {
+std::vector<Standing> frozen_standings(db::Connection& c, const Campaign& campaign) {
   const db::Rows rows = c.run(sql::travel_standings_of_campaign.name, sql::travel_standings_of_campaign.text,
                               db::Params().add(campaign.id).add(kStandingsRowsMax));
-  bj::array standings, qualifiers;
+  std::vector<Standing> standings;
   for (int row = 0; row < rows.size(); ++row) {
-    bj::object s;
-    s["member_id"] = rows.text(row, 0);
-    s["member_number"] = rows.text(row, 1);
-    s["display_name"] = rows.text(row, 2);
-    s["points"] = rows.int64(row, 3);
-    s["breakdown"] = bj::object{{"kits", rows.int64(row, 4)}, {"ranks", rows.int64(row, 5)}, {"directs", rows.int64(row, 6)}};
-    s["qualified"] = rows.boolean(row, 7);
-    s["events_accepted"] = rows.int64(row, 8);
-    s["events_rejected"] = rows.int64(row, 9);
-    if (rows.boolean(row, 7)) qualifiers.push_back(s);
+    Standing s;
+    s.member_id = rows.text(row, 0);
+    s.member_number = rows.text(row, 1);
+    s.display_name = rows.text(row, 2);
+    s.points = rows.int64(row, 3);
+    s.kits = rows.int64(row, 4);
+    s.ranks = rows.int64(row, 5);
+    s.directs = rows.int64(row, 6);
+    s.qualified = rows.boolean(row, 7);
+    s.events_accepted = rows.int64(row, 8);
+    s.events_rejected = rows.int64(row, 9);
     standings.push_back(std::move(s));
+  }
+  return standings;
+}
+
+std::vector<Standing> live_standings(db::Connection& c, const nnw::rules::Engine& engine, const Campaign& campaign) {
+  std::vector<Standing> standings;
+  std::string after = "00000000-0000-0000-0000-000000000000";
+  while (static_cast<std::int64_t>(standings.size()) < kStandingsRowsMax) {
+    std::vector<Standing> page = standings_page(c, engine, campaign, after);
+    if (page.empty()) break;
+    after = page.back().member_id;
+    std::move(page.begin(), page.end(), std::back_inserter(standings));
+  }
+  std::vector<std::string> ids;
+  for (const auto& s : standings) ids.push_back(s.member_id);
+  const db::Rows names = c.run(sql::travel_members_named.name, sql::travel_members_named.text,
+                               db::Params().add(ledger::array_literal(ids)));
+  std::map<std::string, int, std::less<>> row_of;
+  for (int row = 0; row < names.size(); ++row) row_of.emplace(names.text(row, 0), row);
+  for (auto& s : standings) {
+    const int row = row_of.at(s.member_id);
+    s.member_number = names.text(row, 1);
+    s.display_name = names.text(row, 2);
+  }
+  rank_standings(standings);
+  return standings;
+}
+
+bj::object standings_json(const Campaign& campaign, const std::vector<Standing>& standings, bool frozen) {
+  bj::array all, qualifiers;
+  for (const Standing& s : standings) {
+    bj::object o;
+    o["member_id"] = s.member_id;
+    o["member_number"] = s.member_number;
+    o["display_name"] = s.display_name;
+    o["points"] = s.points;
+    o["breakdown"] = bj::object{{"kits", s.kits}, {"ranks", s.ranks}, {"directs", s.directs}};
+    o["qualified"] = s.qualified;
+    o["events_accepted"] = s.events_accepted;
+    o["events_rejected"] = s.events_rejected;
+    if (s.qualified) qualifiers.push_back(o);
+    all.push_back(std::move(o));
   }
   bj::object out;
   Campaign shown = campaign;
-  shown.qualifiers = static_cast<std::int64_t>(qualifiers.size());
+  if (frozen) shown.qualifiers = static_cast<std::int64_t>(qualifiers.size());
   out["campaign"] = campaign_api_json(shown);
-  out["standings"] = std::move(standings);
+  out["frozen"] = frozen;
+  out["standings"] = std::move(all);
   out["qualifiers"] = std::move(qualifiers);
   return out;
 }
 
-std::string standings_csv(db::Connection& c, const Campaign& campaign) {
-  const db::Rows rows = c.run(sql::travel_standings_of_campaign.name, sql::travel_standings_of_campaign.text,
-                              db::Params().add(campaign.id).add(kStandingsRowsMax));
+std::string standings_csv(const Campaign& campaign, const std::vector<Standing>& standings) {
   // RFC 4180: text fields quoted, inner quotes doubled; numbers bare.
   const auto quoted = [](std::string_view text) {
     std::string out = "\"";
@@ -410,11 +461,10 @@ std::string standings_csv(db::Connection& c, const Campaign& campaign) {
     return out + "\"";
   };
   std::string out = "campaign_id,member_id,member_number,display_name,points,kits,ranks,directs,qualified\r\n";
-  for (int row = 0; row < rows.size(); ++row) {
-    out += quoted(campaign.id) + "," + std::string(rows.text(row, 0)) + "," + quoted(rows.text(row, 1)) + "," +
-           quoted(rows.text(row, 2)) + "," + std::string(rows.text(row, 3)) + "," + std::string(rows.text(row, 4)) + "," +
-           std::string(rows.text(row, 5)) + "," + std::string(rows.text(row, 6)) + "," +
-           (rows.boolean(row, 7) ? "true" : "false") + "\r\n";
+  for (const Standing& s : standings) {
+    out += quoted(campaign.id) + "," + s.member_id + "," + quoted(s.member_number) + "," + quoted(s.display_name) + "," +
+           std::to_string(s.points) + "," + std::to_string(s.kits) + "," + std::to_string(s.ranks) + "," +
+           std::to_string(s.directs) + "," + (s.qualified ? "true" : "false") + "\r\n";
   }
   return out;
 }

@@ -77,9 +77,28 @@ struct CloseResult {
 ApiResult<CloseResult> close_campaign(db::Connection& connection, const nnw::rules::Engine& engine,
                                       const std::string& campaign_id, std::int64_t now_s, const Actor& actor);
 
-// The frozen standings, best first: {"campaign":…, "standings":[…], "qualifiers":[…]}, or CSV.
-boost::json::object standings_json(db::Connection& connection, const Campaign& campaign);
-std::string standings_csv(db::Connection& connection, const Campaign& campaign);
+struct Standing {
+  std::string member_id;
+  std::string member_number;
+  std::string display_name;
+  std::int64_t points = 0;
+  std::int64_t kits = 0;
+  std::int64_t ranks = 0;
+  std::int64_t directs = 0;
+  bool qualified = false;
+  std::int64_t events_accepted = 0;
+  std::int64_t events_rejected = 0;
+};
+
+// The standings written when the campaign closed, best first (at most 100,000).
+std::vector<Standing> frozen_standings(db::Connection& connection, const Campaign& campaign);
+// The standings of an open campaign as the rules compute them now, best first (at most
+// 100,000 members); nothing is stored.
+std::vector<Standing> live_standings(db::Connection& connection, const nnw::rules::Engine& engine, const Campaign& campaign);
+
+// {"campaign":…, "frozen":bool, "standings":[…], "qualifiers":[…]}, or the CSV download.
+boost::json::object standings_json(const Campaign& campaign, const std::vector<Standing>& standings, bool frozen);
+std::string standings_csv(const Campaign& campaign, const std::vector<Standing>& standings);
 
 struct CloseDueReport {
   bool ran = false;  // false: another runner holds the job

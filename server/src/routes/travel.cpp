@@ -2,7 +2,8 @@
 // POST /v1/admin/travel/campaigns (admin, Idempotency-Key): a campaign and its promo windows.
 // GET  /v1/admin/travel/campaigns (admin): every campaign, newest first.
 // POST /v1/admin/travel/campaigns/{campaign_id}/close (admin, Idempotency-Key): freeze standings.
-// GET  /v1/admin/travel/campaigns/{campaign_id}/standings (admin): frozen standings, ?format=csv.
+// GET  /v1/admin/travel/campaigns/{campaign_id}/standings (admin): frozen standings once closed, live
+//   ones while open; ?qualified=true|false, ?format=csv.
 // POST /v1/travel/events (service, Idempotency-Key): one event or {"events":[…]} (≤ 1,000).
 // GET  /v1/members/{member_id}/travel (member self, admin): points in ?campaign_id= (default:
 //   the active campaign).
@@ -182,26 +183,36 @@ Response close_travel_campaign(RequestContext& ctx) {
     auto campaign = incentives::find_campaign(c, campaign_id, ctx.now_s());
     if (!campaign.ok()) return campaign.error();
     boost::json::object body{{"closed_now", closed.value().closed_now}};
-    for (auto& item : incentives::standings_json(c, campaign.value())) body[item.key()] = std::move(item.value());
+    const auto standings = incentives::frozen_standings(c, campaign.value());
+    for (auto& item : incentives::standings_json(campaign.value(), standings, true)) body[item.key()] = std::move(item.value());
     return WriteOutcome{http::status::ok, boost::json::serialize(body), false, {}};
   });
 }
 
 Response get_travel_standings(RequestContext& ctx) {
   const std::string campaign_id(ctx.path_param("campaign_id"));
+  const auto qualified = ctx.query_param("qualified");
+  if (qualified && *qualified != "true" && *qualified != "false") return error_response(ctx, bad_request("invalid_value", "must be true or false", "qualified"));
+  const auto format = ctx.query_param("format");
+  if (format && *format != "csv" && *format != "json") return error_response(ctx, bad_request("invalid_value", "must be csv or json", "format"));
   auto lease = lease_connection(ctx);
   if (!lease.ok()) return error_response(ctx, lease.error());
   auto campaign = incentives::find_campaign(*lease.value(), campaign_id, ctx.now_s());
   if (!campaign.ok()) return error_response(ctx, campaign.error());
-  if (campaign.value().status != "CERRADA") {
-    return error_response(ctx, conflict("campaign_open", "standings are frozen when the campaign closes; members' summaries show the points meanwhile"));
+  // Closed: what the close froze. Open: what the rules give for the events stored so far.
+  const bool frozen = campaign.value().status == "CERRADA";
+  auto standings = frozen ? incentives::frozen_standings(*lease.value(), campaign.value())
+                          : incentives::live_standings(*lease.value(), ctx.app.rules(), campaign.value());
+  if (qualified) {
+    const bool wanted = *qualified == "true";
+    std::erase_if(standings, [&](const incentives::Standing& s) { return s.qualified != wanted; });
   }
-  if (ctx.query_param("format") == std::optional<std::string_view>("csv")) {
-    Response response = text_response(ctx, http::status::ok, "text/csv; charset=utf-8", incentives::standings_csv(*lease.value(), campaign.value()));
+  if (format == std::optional<std::string_view>("csv")) {
+    Response response = text_response(ctx, http::status::ok, "text/csv; charset=utf-8", incentives::standings_csv(campaign.value(), standings));
     response.set(http::field::content_disposition, "attachment; filename=\"nn-travel-" + campaign_id + ".csv\"");
     return response;
   }
-  return json_response(ctx, http::status::ok, incentives::standings_json(*lease.value(), campaign.value()));
+  return json_response(ctx, http::status::ok, incentives::standings_json(campaign.value(), standings, frozen));
 }
 
 Response create_travel_events(RequestContext& ctx) {
