@@ -231,7 +231,11 @@ TEST_F(TravelApi, CloseJob_RunTwiceAndTwiceInParallel_ClosesOnce) {
   ASSERT_EQ(result.status, 200) << result.body;
   EXPECT_EQ(result.json().at("campaigns_closed").as_int64(), 0) << "the campaign has not ended";
 
-  server().app().pin_clock(at("2027-01-01T07:00:00Z"));
+  // A kit of the last night reported after the end, before the (late) job runs: the close is
+  // as of the campaign's end, so it earns nothing, exactly as if the job had run on time.
+  server().app().pin_clock(at("2027-01-01T06:30:00Z"));
+  ASSERT_EQ(post_events(kit("a-late", a_, "FULL_PROTECT", "2026-12-31T23:00:00Z"), "k-2").status, 201);
+  server().app().pin_clock(at("2027-01-03T07:00:00Z"));
   std::vector<HttpResult> results(2);
   std::vector<std::thread> runners;
   for (std::size_t i = 0; i < 2; ++i) {
@@ -248,7 +252,12 @@ TEST_F(TravelApi, CloseJob_RunTwiceAndTwiceInParallel_ClosesOnce) {
   ASSERT_EQ(result.status, 200) << result.body;
   EXPECT_EQ(result.body, R"({"job":"close-travel-campaigns","campaigns_closed":0,"closed":[]})");
   EXPECT_EQ(count("SELECT count(*) FROM travel_standings"), 2);
-  EXPECT_EQ(count("SELECT count(*) FROM travel_campaigns WHERE status = 'CERRADA' AND closed_at = '2027-01-01T07:00:00Z'"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM travel_campaigns WHERE status = 'CERRADA' AND closed_at = '2027-01-01T06:00:00Z'"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM travel_standings WHERE points = 2 AND events_rejected = (member_id = '" + a_ +
+                  "')::int AND frozen_at = '2027-01-03T07:00:00Z'"), 2);
+  const auto s = summary(a_, "?campaign_id=2026-S2");
+  ASSERT_EQ(s.at("rejected").as_array().size(), 1u);
+  EXPECT_EQ(s.at("rejected").as_array()[0].at("reason"), "CAMPAIGN_CLOSED");
   EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'travel_campaign_close'"), 1);
 }
 

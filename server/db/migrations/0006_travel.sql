@@ -9,13 +9,14 @@ CREATE TABLE travel_campaigns (
   starts_at      timestamptz NOT NULL,
   ends_at        timestamptz NOT NULL,                     -- exclusive: [starts_at, ends_at)
   status         text NOT NULL DEFAULT 'ACTIVA' CHECK (status IN ('ACTIVA', 'CERRADA')),
-  closed_at      timestamptz,
+  closed_at      timestamptz,                             -- events received from then on earn nothing
   target_points  bigint NOT NULL CHECK (target_points > 0),  -- the rules' target when created
   rules_version  text NOT NULL,                               -- the rules that validated it
   closed_rules_version text,                                  -- the rules that froze its standings
   created_at     timestamptz NOT NULL DEFAULT now(),
   CHECK (starts_at < ends_at),
   CHECK ((status = 'CERRADA') = (closed_at IS NOT NULL)),
+  CHECK (closed_at >= ends_at),                             -- a campaign closes once it has ended
   CHECK ((status = 'CERRADA') = (closed_rules_version IS NOT NULL)),
   -- Campaigns never overlap, so an instant belongs to at most one campaign.
   EXCLUDE USING gist (tstzrange(starts_at, ends_at, '[)') WITH &&)

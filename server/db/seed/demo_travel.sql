@@ -18,7 +18,7 @@ INSERT INTO travel_events (event_id, member_id, type, kit, rank, direct_member_i
 SELECT e.event_id, e.member_id::uuid, e.type, e.kit, e.rank, e.direct_member_id::uuid, e.occurred_at::timestamptz,
        e.occurred_at::timestamptz + interval '5 minutes', 'SERVICE'
   FROM (VALUES
-    -- 2026-S1: Ana (NN-1000) reaches 265 points; Bruno (NN-1001) 27 with his late kit below.
+    -- 2026-S1: Ana (NN-1000) reaches 265 points; Bruno (NN-1001) 25 (his late kit below earns nothing).
     ('demo-S1-ana-rank-1',   '00000000-0000-4000-8000-000000001000', 'RANK_REACHED', NULL, 'INNOVADOR', NULL, '2026-02-10T17:00:00Z'),
     ('demo-S1-ana-rank-2',   '00000000-0000-4000-8000-000000001000', 'RANK_REACHED', NULL, 'EMBAJADOR_TRANSFORMADOR', NULL, '2026-03-05T17:00:00Z'),
     ('demo-S1-ana-direct-1', '00000000-0000-4000-8000-000000001000', 'DIRECT_RANK_REACHED', NULL, 'EMPRENDEDOR', '00000000-0000-4000-8000-000000001001', '2026-04-01T17:00:00Z'),
@@ -51,8 +51,8 @@ SELECT k.prefix || '-' || n, k.member_id::uuid, 'KIT_SOLD', k.kit,
  CROSS JOIN LATERAL generate_series(1, k.kits) AS n
 ON CONFLICT (event_id) DO NOTHING;
 
--- Reported in July, sold in June: it belongs to 2026-S1 by its instant and arrived after
--- that campaign's end but before its close — the rules still count it there.
+-- Sold on the last day of 2026-S1, reported after its end: it belongs to 2026-S1 by its
+-- instant, and the close (as of the end) leaves it out — rejected CAMPAIGN_CLOSED.
 INSERT INTO travel_events (event_id, member_id, type, kit, occurred_at, received_at, source)
 VALUES ('demo-S1-bruno-late-kit', '00000000-0000-4000-8000-000000001001', 'KIT_SOLD', 'FULL_SKIN',
         '2026-06-30T20:00:00Z', '2026-07-02T16:00:00Z', 'SERVICE')

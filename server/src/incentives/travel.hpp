@@ -10,7 +10,8 @@
 //
 // Locking: every writer of events holds the open (ACTIVA) campaigns FOR SHARE until commit;
 // closing a campaign takes its row FOR UPDATE. A write therefore lands wholly before a close
-// (and is frozen into the standings) or wholly after it (and is rejected CAMPAIGN_CLOSED).
+// (and is in the standings' input) or wholly after it (received after the close, so rejected
+// CAMPAIGN_CLOSED): the frozen standings and every later summary see the same events.
 
 #include <cstdint>
 #include <optional>

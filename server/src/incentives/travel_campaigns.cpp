@@ -2,15 +2,16 @@
 
 #include <algorithm>
 #include <cassert>
+#include <iterator>
 #include <map>
 #include <regex>
+#include <stdexcept>
 
 #include "db/pool.hpp"
 #include "ledger/ledger.hpp"
 #include "nnw/rules/calendar.hpp"
 #include "nnw/rules/json_write.hpp"
 #include "nnw/server/sql.hpp"
-#include "observability/log.hpp"
 
 namespace nnw::server::incentives {
 
@@ -358,10 +359,13 @@ ApiResult<CloseResult> close_campaign(db::Connection& c, const nnw::rules::Engin
   if (now_s < campaign.ends_s) {
     return conflict("campaign_not_ended", "the campaign runs until " + utc(campaign.ends_s) + "; it closes from then on");
   }
+  // The campaign closes as of its end, whenever this runs: a close job that runs late (or an
+  // admin who closes days after) freezes the same standings as one on time — events that
+  // arrived after the end are CAMPAIGN_CLOSED either way.
   c.run(sql::travel_campaign_close.name, sql::travel_campaign_close.text,
-        db::Params().add(campaign.id).add(now_s).add(engine.version()));
+        db::Params().add(campaign.id).add(campaign.ends_s).add(engine.version()));
   campaign.status = "CERRADA";
-  campaign.closed_s = now_s;
+  campaign.closed_s = campaign.ends_s;
   result.closed_now = true;
   std::string after = "00000000-0000-0000-0000-000000000000";
   for (std::int64_t page = 0; page < kClosePagesMax; ++page) {
@@ -374,7 +378,7 @@ ApiResult<CloseResult> close_campaign(db::Connection& c, const nnw::rules::Engin
   }
   std::string details;
   nnw::rules::json::Writer w(details);
-  w.begin_object().field("closed_at", utc(now_s)).field("members", result.members).field("qualifiers", result.qualifiers);
+  w.begin_object().field("closed_at", utc(campaign.ends_s)).field("frozen_at", utc(now_s)).field("members", result.members).field("qualifiers", result.qualifiers);
   w.field("rules_version", engine.version()).end_object();
   audit(c, actor, "travel_campaign_close", campaign.id, details);
   return result;

@@ -71,8 +71,9 @@ struct CloseResult {
 };
 
 // Inside the caller's transaction: locks the campaign, and if it is ACTIVA and its end has
-// passed at now_s, marks it CERRADA at now_s and writes every member's standing as the rules
-// compute it for the closed campaign. Already closed: closed_now = false, same counts.
+// passed at now_s, marks it CERRADA with closed_at = ends_at (not now_s: a late close freezes
+// what an on-time one would) and writes every member's standing as the rules compute it for
+// the closed campaign, frozen_at now_s. Already closed: closed_now = false, same counts.
 // Errors: 404 (unknown id), 409 campaign_not_ended.
 ApiResult<CloseResult> close_campaign(db::Connection& connection, const nnw::rules::Engine& engine,
                                       const std::string& campaign_id, std::int64_t now_s, const Actor& actor);

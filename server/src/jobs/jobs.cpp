@@ -32,19 +32,21 @@ JobReport close_travel_campaigns(db::Connection& connection, App& app) {
   JobReport out{report.ran, {}};
   if (!report.ran) return out;
   std::int64_t members = 0, qualifiers = 0;
+  boost::json::array campaign_ids;
   nnw::rules::json::Writer w(out.json);
   w.begin_object().field("job", "close-travel-campaigns").field("campaigns_closed", static_cast<std::int64_t>(report.closed.size()));
   w.key("closed").begin_array();
   for (const auto& closed : report.closed) {
     w.begin_object().field("campaign_id", std::string_view(closed.campaign_id)).field("members", closed.members);
     w.field("qualifiers", closed.qualifiers).end_object();
+    campaign_ids.emplace_back(closed.campaign_id);
     members += closed.members;
     qualifiers += closed.qualifiers;
   }
   w.end_array().end_object();
   app.metrics().count_job("close-travel-campaigns", static_cast<std::int64_t>(report.closed.size()));
   log_event(LogLevel::info, {{"job", "close-travel-campaigns"}, {"campaigns_closed", static_cast<std::int64_t>(report.closed.size())},
-                             {"members", members}, {"qualifiers", qualifiers}});
+                             {"campaigns", std::move(campaign_ids)}, {"members", members}, {"qualifiers", qualifiers}});
   return out;
 }
 
