@@ -31,9 +31,12 @@ struct KitSoldResult {
   std::optional<std::string> campaign_id;  // the campaign credited, when recorded
 };
 
-// Credits a kit sold at `at_unix_s` to `sponsor_member_id` (the buyer's sponsor) as a
-// KIT_SOLD event `event_id` tied to `order_id`, inside the caller's transaction.
-// kit: "FULL_SUPPLEMENT", "FULL_SKIN" or "FULL_PROTECT".
+// Credits a kit sold at `at_unix_s` to `sponsor_member_id` (the buyer's sponsor, a lowercase
+// uuid as members.id holds it; a buyer without a sponsor credits no one, so do not call) as a
+// KIT_SOLD event `event_id` tied to `order_id`, inside the caller's transaction. The event
+// counts as received at `at_unix_s` (checkout is the source, there is no delivery delay).
+// kit: "FULL_SUPPLEMENT", "FULL_SKIN" or "FULL_PROTECT". One call per kit unit: `event_id`
+// must differ per unit (e.g. "ORD-1:line-2:unit-1") and stay the same when checkout retries.
 // A no-op (recorded = false, ok) when no ACTIVA campaign contains `at_unix_s` or `event_id` is
 // already stored — so a retried checkout may call it again. The campaign stays locked
 // (FOR SHARE) until the caller commits, so it cannot close in between.
