@@ -344,6 +344,9 @@ TEST_F(TravelApi, BadInputIsRefusedWithTheFieldAndNothingIsStored) {
   EXPECT_EQ(server().call({"POST", "/v1/travel/events", kit("x", a_, "FULL_SKIN", when), service_token(), {}, {}}).status, 400)
       << "no Idempotency-Key";
   EXPECT_EQ(server().call({"GET", "/v1/members/me/travel?campaign_id=2099-S9", "", member_token(a_), {}, {}}).status, 404);
+  EXPECT_EQ(server().call({"GET", "/v1/members/" + member_uuid(99) + "/travel", "", admin_token(), {}, {}}).status, 404);
+  EXPECT_EQ(server().call({"POST", "/v1/admin/travel/campaigns/2099-S9/close", "", admin_token(), "close-unknown", {}}).status, 404);
+  EXPECT_EQ(server().call({"GET", "/v1/admin/travel/campaigns/2099-S9/standings", "", admin_token(), {}, {}}).status, 404);
   EXPECT_EQ(count("SELECT count(*) FROM travel_events"), 0);
   EXPECT_EQ(count("SELECT count(*) FROM idempotency_keys"), 1);  // the one campaign created
 }
