@@ -1,7 +1,7 @@
 #include "jobs/jobs.hpp"
 
 #include "app.hpp"
-#include "incentives/travel_campaigns.hpp"
+#include "incentives/travel_standings.hpp"
 #include "ledger/commissions.hpp"
 #include "nnw/rules/json_write.hpp"
 #include "observability/log.hpp"

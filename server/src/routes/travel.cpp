@@ -14,6 +14,8 @@
 #include "http/idempotent_write.hpp"
 #include "incentives/travel.hpp"
 #include "incentives/travel_campaigns.hpp"
+#include "incentives/travel_standings.hpp"
+#include "incentives/travel_summary.hpp"
 #include "nnw/rules/json_write.hpp"
 #include "nnw/server/sql.hpp"
 #include "routes/routes.hpp"
