@@ -373,6 +373,36 @@ TEST_F(TravelApi, CloseJob_FromTheCommandLine_ClosesOnceAndReports) {
   EXPECT_EQ(count("SELECT count(*) FROM travel_standings WHERE campaign_id = '2026-S1' AND points = 2"), 1);
 }
 
+// The summary is the rules module's answer on the stored campaign and events, not a second
+// implementation: the same document through Engine::travel_points gives the same numbers.
+TEST_F(TravelApi, SummaryIsTheRulesModulesAnswerOnTheStoredData) {
+  server().app().pin_clock(at("2026-11-24T12:00:00Z"));
+  ASSERT_EQ(create_campaign().status, 201);
+  ASSERT_EQ(post_events(kit("k-1", a_, "FULL_PROTECT", "2026-09-05T10:00:00Z") + "," +
+                        rank("r-1", a_, "INNOVADOR", "2026-10-01T10:00:00Z") + "," +
+                        rank("d-1", a_, "CREATIVO", "2026-09-10T10:00:00Z", b_) + "," +
+                        kit("k-2", a_, "FULL_SKIN", "2026-06-01T10:00:00Z"), "k").status, 201);
+  const std::string request =
+      R"({"campaign":{"id":"2026-S2","starts_at":"2026-07-01T06:00:00Z","ends_at":"2027-01-01T06:00:00Z","status":"ACTIVA",)"
+      R"("closed_at":null,"promo_windows":[{"starts_at":"2026-09-01T06:00:00Z","ends_at":"2026-09-16T06:00:00Z"}]},"events":[)"
+      R"({"id":"k-2","type":"KIT_SOLD","kit":"FULL_SKIN","at":"2026-06-01T10:00:00Z","received_at":"2026-11-24T12:00:00Z"},)"
+      R"({"id":"k-1","type":"KIT_SOLD","kit":"FULL_PROTECT","at":"2026-09-05T10:00:00Z","received_at":"2026-11-24T12:00:00Z"},)"
+      R"({"id":"d-1","type":"DIRECT_RANK_REACHED","direct_id":")" + b_ + R"(","rank":"CREATIVO","at":"2026-09-10T10:00:00Z","received_at":"2026-11-24T12:00:00Z"},)"
+      R"({"id":"r-1","type":"RANK_REACHED","rank":"INNOVADOR","at":"2026-10-01T10:00:00Z","received_at":"2026-11-24T12:00:00Z"}]})";
+  const boost::json::object rules = boost::json::parse(server().app().rules().travel_points(request)).as_object();
+  const auto s = summary(a_);
+  for (const char* key : {"rules_version", "target_points", "points", "points_missing", "qualified", "breakdown"}) {
+    EXPECT_EQ(s.at(key), rules.at(key)) << key;
+  }
+  EXPECT_EQ(s.at("points").as_int64(), 8 + 25 + 30);
+  for (const char* list : {"accepted", "rejected"}) {
+    ASSERT_EQ(s.at(list).as_array().size(), rules.at(list).as_array().size()) << list;
+    for (std::size_t i = 0; i < rules.at(list).as_array().size(); ++i) {
+      EXPECT_EQ(s.at(list).as_array()[i].at("id"), rules.at(list).as_array()[i].at("id")) << list << i;
+    }
+  }
+}
+
 class CheckoutTravel : public TravelApi {
  protected:
   template <class Work>
