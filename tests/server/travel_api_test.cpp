@@ -86,6 +86,28 @@ TEST_F(TravelApi, DuplicateEventIds_ReplayIsANoOpWithTheSameResponse) {
   EXPECT_EQ(s.at("accepted").as_array().at(0).at("kit"), "FULL_SKIN");
 }
 
+TEST_F(TravelApi, TheSameEventsSentTwiceAtOnce_AreRecordedOnce) {
+  server().app().pin_clock(at("2026-10-05T12:00:00Z"));
+  ASSERT_EQ(create_campaign().status, 201);
+  std::string events;
+  for (int i = 0; i < 50; ++i) events += (i ? "," : "") + kit("c-" + std::to_string(i), a_, "FULL_SUPPLEMENT", "2026-10-01T10:00:00Z");
+  std::vector<HttpResult> results(2);
+  std::vector<std::thread> senders;
+  for (std::size_t i = 0; i < 2; ++i) {
+    senders.emplace_back([&, i] { results[i] = post_events(events, "concurrent-" + std::to_string(i)); });
+  }
+  for (auto& t : senders) t.join();
+  std::size_t recorded = 0, duplicates = 0;
+  for (const auto& r : results) {
+    ASSERT_EQ(r.status, 201) << r.body;
+    recorded += r.json().at("recorded").as_array().size();
+    duplicates += r.json().at("duplicates").as_array().size();
+  }
+  EXPECT_EQ(recorded, 50u);
+  EXPECT_EQ(duplicates, 50u);
+  EXPECT_EQ(summary(a_).at("points").as_int64(), 50);
+}
+
 TEST_F(TravelApi, PromoWindow_StartInclusive_EndExclusive) {
   server().app().pin_clock(at("2026-10-05T12:00:00Z"));
   ASSERT_EQ(create_campaign().status, 201);
