@@ -71,7 +71,9 @@ show_log() { echo "--- server log (last 40 lines) ---" >&2; tail -n 40 "$log" >&
     psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -q -f server/db/seed/demo_members.sql &&
     psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -q -f server/db/seed/demo_catalog.sql &&
     "$server" --job deposit-commissions &&
-    psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -q -f server/db/seed/demo_pending.sql
+    psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -q -f server/db/seed/demo_pending.sql &&
+    psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -q -f server/db/seed/demo_travel.sql &&
+    "$server" --job close-travel-campaigns
 } >>"$log" 2>&1 || { echo "$0: migrating or seeding failed" >&2; show_log; exit 1; }
 
 "$server" >>"$log" 2>&1 &

@@ -409,6 +409,31 @@ TEST_F(CheckoutApi, CatalogIsVersionedAndCacheable) {
   EXPECT_EQ(forbidden.status, 403);
 }
 
+TEST_F(CheckoutApi, KitsCreditTheSponsorsTravelPointsAndCancellingTakesThemBack) {
+  const auto campaign = server().call({"POST", "/v1/admin/travel/campaigns",
+                                       R"({"id":"2026-S2","name":"NN Travel 2026-S2","starts_at":"2026-07-01T06:00:00Z",)"
+                                       R"("ends_at":"2027-01-01T06:00:00Z","promo_windows":[]})",
+                                       admin_token(), "campaign-1", {}});
+  ASSERT_EQ(campaign.status, 201) << campaign.body;
+  const std::string sponsor = member;
+  auto c = server().connect();
+  const std::string buyer = server().create_member(member_uuid(2), "NN-2");
+  c.exec("UPDATE members SET sponsor_id = '" + sponsor + "' WHERE id = '" + buyer + "'");
+  const auto order = buy(buyer, lines_json({{"NN-KIT-FS", 2}, {"NN-OMEGA3", 1}}), 0, "kits-1");
+  EXPECT_EQ(order.at("sponsor_kit_events").as_int64(), 2);  // one event per kit unit
+  const auto travel = [&] {
+    const auto r = server().call({"GET", "/v1/members/me/travel", "", member_token(sponsor), {}, {}});
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.json();
+  };
+  EXPECT_EQ(travel().at("points").as_int64(), 2);  // Full Supplement: 1 point each, base column
+  const std::string id(order.at("order").at("id").as_string());
+  const auto cancelled = server().call({"POST", "/v1/orders/" + id + "/cancel", "", member_token(buyer), "c-1", {}});
+  ASSERT_EQ(cancelled.status, 200) << cancelled.body;
+  EXPECT_EQ(cancelled.json().at("sponsor_kit_events_revoked").as_int64(), 2);
+  EXPECT_EQ(travel().at("points").as_int64(), 0);
+}
+
 TEST_F(CheckoutApi, ReportsSumWhatWasBooked_AsJsonAndCsv) {
   buy(member, lines_json({{"NN-KIT-FS", 1}, {"NN-OMEGA3", 3}}), 0, "order-1");  // generated and used: 83,860 off
   pin("2026-12-02T18:00:00Z");

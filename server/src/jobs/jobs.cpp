@@ -5,6 +5,7 @@
 #include "db/pool.hpp"
 #include "incentives/cashback.hpp"
 #include "incentives/loyalty.hpp"
+#include "incentives/travel_standings.hpp"
 #include "ledger/commissions.hpp"
 #include "nnw/rules/json_write.hpp"
 #include "nnw/server/sql.hpp"
@@ -84,6 +85,30 @@ JobReport record_loyalty(const JobInput& in) {
   });
 }
 
+// Closes every ACTIVA campaign whose end has passed, as of that end (its own advisory lock).
+JobReport close_travel_campaigns(const JobInput& in) {
+  const auto report = incentives::close_due_campaigns(in.connection, in.rules, in.now_s);
+  JobReport out{report.ran, {}};
+  if (!report.ran) return out;
+  std::int64_t members = 0, qualifiers = 0;
+  boost::json::array campaign_ids;
+  nnw::rules::json::Writer w(out.json);
+  w.begin_object().field("job", "close-travel-campaigns").field("campaigns_closed", static_cast<std::int64_t>(report.closed.size()));
+  w.key("closed").begin_array();
+  for (const auto& closed : report.closed) {
+    w.begin_object().field("campaign_id", std::string_view(closed.campaign_id)).field("members", closed.members);
+    w.field("qualifiers", closed.qualifiers).end_object();
+    campaign_ids.emplace_back(closed.campaign_id);
+    members += closed.members;
+    qualifiers += closed.qualifiers;
+  }
+  w.end_array().end_object();
+  in.metrics.count_job("close-travel-campaigns", static_cast<std::int64_t>(report.closed.size()));
+  log_event(LogLevel::info, {{"job", "close-travel-campaigns"}, {"campaigns_closed", static_cast<std::int64_t>(report.closed.size())},
+                             {"campaigns", std::move(campaign_ids)}, {"members", members}, {"qualifiers", qualifiers}});
+  return out;
+}
+
 struct Job {
   std::string_view name;
   JobReport (*run)(const JobInput&);
@@ -93,6 +118,7 @@ constexpr std::array kJobs{
     Job{"deposit-commissions", deposit_commissions},
     Job{"expire-cashbacks", expire_cashbacks},
     Job{"record-loyalty", record_loyalty},
+    Job{"close-travel-campaigns", close_travel_campaigns},
     // Notifications (notify/notify_jobs.hpp). The sender is not single-runner: senders share
     // the outbox through SKIP LOCKED.
     Job{"notify-cashback-expiring",

@@ -35,6 +35,9 @@ const std::vector<ScheduledJob>& schedule() {
       {"record-loyalty", Cadence::loyalty_window_close, 0},
       {"notify-cashback-expiring", Cadence::local_midnight, 0},
       {"send-notifications", Cadence::every, 30},
+      // Campaign ends are arbitrary instants; closing is as of the end, so a few minutes late
+      // freezes the same standings.
+      {"close-travel-campaigns", Cadence::every, 300},
   };
   return jobs;
 }

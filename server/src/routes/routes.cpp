@@ -40,6 +40,12 @@ std::vector<Route> all() {
       {verb::post, "/v1/loyalty/rewards/{reward_id}/choose", {member}, choose_loyalty_reward},
       {verb::post, "/v1/admin/loyalty/rewards/{reward_id}/deliver", {admin}, deliver_loyalty_reward},
       {verb::get, "/v1/admin/reports/{report}", {admin}, get_report},
+      {verb::post, "/v1/admin/travel/campaigns", {admin}, create_travel_campaign},
+      {verb::get, "/v1/admin/travel/campaigns", {admin}, list_travel_campaigns},
+      {verb::post, "/v1/admin/travel/campaigns/{campaign_id}/close", {admin}, close_travel_campaign},
+      {verb::get, "/v1/admin/travel/campaigns/{campaign_id}/standings", {admin}, get_travel_standings},
+      {verb::post, "/v1/travel/events", {service}, create_travel_events},
+      {verb::get, "/v1/members/{member_id}/travel", {member, admin}, get_member_travel},
   };
 }
 

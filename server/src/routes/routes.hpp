@@ -42,6 +42,13 @@ Response create_member(RequestContext& ctx);
 // totp.cpp
 Response enrol_totp(RequestContext& ctx);
 Response confirm_totp(RequestContext& ctx);
+// travel.cpp
+Response create_travel_campaign(RequestContext& ctx);
+Response list_travel_campaigns(RequestContext& ctx);
+Response close_travel_campaign(RequestContext& ctx);
+Response get_travel_standings(RequestContext& ctx);
+Response create_travel_events(RequestContext& ctx);
+Response get_member_travel(RequestContext& ctx);
 
 // catalog.cpp
 Response get_catalog(RequestContext& ctx);

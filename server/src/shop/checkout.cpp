@@ -6,6 +6,7 @@
 #include <map>
 
 #include "incentives/loyalty.hpp"
+#include "incentives/travel.hpp"
 #include "ledger/ledger.hpp"
 #include "ledger/orders.hpp"
 #include "notify/outbox.hpp"
@@ -284,6 +285,24 @@ ApiResult<ConfirmedOrder> confirm_order(db::Connection& c, const nnw::rules::Eng
               .add(pg_int_array(lines.discounted_units)).add(pg_int_array(lines.discount)));
   }
 
+  // NN Travel: every kit unit sold credits the buyer's sponsor (one event per unit, ids stable
+  // under retries), in the campaign open at the sale.
+  std::int64_t kit_events = 0;
+  const db::Rows sponsor = c.run(sql::member_sponsor.name, sql::member_sponsor.text, db::Params().add(request.member_id));
+  if (!sponsor.empty() && !sponsor.is_null(0, 0)) {
+    const std::string sponsor_id(sponsor.text(0, 0));
+    for (std::size_t i = 0; i < preview_lines.size(); ++i) {
+      if (priced.kits[i] == "NONE") continue;
+      const std::int64_t units = get_int(preview_lines[i].as_object(), "quantity");
+      for (std::int64_t unit = 1; unit <= units; ++unit) {
+        const std::string event_id = "kit:" + order_id + ":" + std::to_string(i) + ":" + std::to_string(unit);
+        auto kit = incentives::record_kit_sold(c, sponsor_id, event_id, priced.kits[i], request.now_s, order_id);
+        if (!kit.ok()) return kit.error();
+        if (kit.value().recorded) ++kit_events;
+      }
+    }
+  }
+
   ledger::OrderPayment payment{request.member_id, order_id, total, request.wallet_cents, rules.version(),
                                request.idempotency_key};
   auto paid = ledger::pay_order(c, payment);
@@ -301,6 +320,7 @@ ApiResult<ConfirmedOrder> confirm_order(db::Connection& c, const nnw::rules::Eng
   write_order(w, order_id, request, priced, placed_at, period);
   w.key("preview").raw(priced.preview);
   w.field("balance_cents", paid.value().balance_after_cents);
+  w.field("sponsor_kit_events", kit_events);
   w.key("loyalty_recorded").begin_array();
   for (const auto& event : loyalty.recorded) {
     w.begin_object().field("type", std::string_view(event.type)).field("period", std::string_view(event.period));
@@ -362,6 +382,9 @@ ApiResult<CancelledOrder> cancel_order(db::Connection& c, const nnw::rules::Engi
   }
 
   auto loyalty = incentives::record_loyalty(c, rules, member_id, market, request.now_s);
+  // The sponsor's kit points go back while their campaign is open; a closed one froze them.
+  auto kits = incentives::revoke_order_kit_events(c, request.order_id, request.now_s);
+  if (!kits.ok()) return kits.error();
 
   ledger::audit(c, request.actor, request.actor_role, "order.cancel", request.order_id,
                 "{\"refunded_cents\":" + std::to_string(wallet_part) + "}", request.request_id);
@@ -372,6 +395,7 @@ ApiResult<CancelledOrder> cancel_order(db::Connection& c, const nnw::rules::Engi
   w.field("id", std::string_view(request.order_id)).field("member_id", std::string_view(member_id));
   w.field("status", "CANCELLED").field("cancelled_at", std::string_view(at)).end_object();
   w.field("refunded_cents", wallet_part).field("balance_cents", refunded.value().balance_after_cents);
+  w.field("sponsor_kit_events_revoked", static_cast<std::int64_t>(kits.value().revoked.size()));
   w.key("cashback_changes").begin_array();
   for (const auto& [event, id] : cashback_changes) w.begin_object().field("cashback_id", id).field("event", std::string_view(event)).end_object();
   w.end_array();

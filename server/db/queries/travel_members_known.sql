@@ -1,0 +1,1 @@
+SELECT m.id FROM members m WHERE m.id = ANY ($1::uuid[])
