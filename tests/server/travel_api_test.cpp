@@ -209,6 +209,8 @@ TEST_F(TravelApi, Close_FreezesStandings_LateEventsAreRejectedAndChangeNothing) 
   EXPECT_EQ(closed.at("standings").as_array()[0].at("points").as_int64(), 200);
   ASSERT_EQ(closed.at("qualifiers").as_array().size(), 1u);
   EXPECT_EQ(closed.at("qualifiers").as_array()[0].at("member_id").as_string(), a_);
+  // The qualifier hears about it (the outbox, same transaction as the close), once.
+  EXPECT_EQ(count("SELECT count(*) FROM notifications WHERE kind = 'TRAVEL_QUALIFIED' AND member_id = '" + a_ + "'"), 1);
   const auto standings_before = server().call({"GET", "/v1/admin/travel/campaigns/2026-S2/standings", "", admin_token(), {}, {}});
   ASSERT_EQ(standings_before.status, 200) << standings_before.body;
 
@@ -230,6 +232,7 @@ TEST_F(TravelApi, Close_FreezesStandings_LateEventsAreRejectedAndChangeNothing) 
   ASSERT_EQ(result.status, 200) << result.body;
   EXPECT_EQ(result.json().at("closed_now"), false);
   EXPECT_EQ(result.json().at("standings"), closed.at("standings"));
+  EXPECT_EQ(count("SELECT count(*) FROM notifications WHERE kind = 'TRAVEL_QUALIFIED'"), 1);
   const auto standings_after = server().call({"GET", "/v1/admin/travel/campaigns/2026-S2/standings", "", admin_token(), {}, {}});
   EXPECT_EQ(standings_after.body, standings_before.body);
   const auto csv = server().call({"GET", "/v1/admin/travel/campaigns/2026-S2/standings?format=csv", "", admin_token(), {}, {}});

@@ -12,6 +12,7 @@
 #include "ledger/ledger.hpp"
 #include "nnw/rules/json_write.hpp"
 #include "nnw/server/sql.hpp"
+#include "notify/outbox.hpp"
 
 namespace nnw::server::incentives {
 
@@ -118,6 +119,16 @@ ApiResult<CloseResult> close_campaign(db::Connection& c, const nnw::rules::Engin
     const std::vector<Standing> standings = standings_page(c, engine, campaign, after);
     if (standings.empty()) break;
     store_standings(c, campaign, standings, now_s);
+    // Each qualifier hears about it, in the transaction that froze the standings.
+    for (const auto& standing : standings) {
+      if (!standing.qualified) continue;
+      std::string payload;
+      nnw::rules::json::Writer p(payload);
+      p.begin_object().field("campaign_id", std::string_view(campaign.id)).field("campaign_name", std::string_view(campaign.name));
+      p.field("points", standing.points).end_object();
+      notify::enqueue(c, standing.member_id, notify::kTravelQualified,
+                      "travel-qualified:" + campaign.id + ":" + standing.member_id, payload);
+    }
     result.members += static_cast<std::int64_t>(standings.size());
     result.qualifiers += std::count_if(standings.begin(), standings.end(), [](const Standing& s) { return s.qualified; });
     after = standings.back().member_id;
