@@ -1,15 +1,17 @@
 // Cart preview latency through the public JS API in Node: previewCart (the fast path) and
 // previewCartJson (JSON text through the C++ engine and back), on bench/carts/ (the carts the
 // native bench times), against the same rule written for json-rules-engine and run in the same
-// process. Also the gzipped size of what a browser downloads: the .wasm, its glue and the JS API.
+// process. Also the gzipped size of what a browser downloads: the .wasm and the minified bundle
+// of its glue and the JS API.
 //
 //   node bench/node/preview.bench.mjs [--json out.json]
 //   NNW_WASM_DIST: the WebAssembly dist/ directory (default build/wasm/wasm/dist)
+//   NNW_WEB_RULES: the browser's copy of the rules (default build/web-rules, by web/build.mjs)
 //
 // Each figure is the median over RUNS runs of the per-call time, after a warm-up; a run repeats
 // the call enough times to last about RUN_MS, and runs of the three subjects alternate.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -25,9 +27,6 @@ const WARMUP_CALLS_MIN = 2000;
 const WARMUP_MS_MAX = 3000;
 const RUN_MS = 100;
 const RUNS = 9;
-// What the browser entry loads (index.browser.js imports the rest); the Node glue and the
-// type declarations never reach a browser.
-const BROWSER_FILES = ['nnw_rules.wasm', 'nnw_rules.web.js', 'index.browser.js', 'api.js', 'fast_preview.js'];
 
 let sink; // keeps every result reachable, so no call can be optimised away
 
@@ -101,13 +100,15 @@ async function benchCart(api, lineCount) {
   };
 }
 
-function browserSize(dist) {
-  const files = BROWSER_FILES.map((file) => {
-    const bytes = readFileSync(path.join(dist, file));
+// Every file of the browser's copy of the rules, which holds exactly what a browser fetches
+// (the bundle and the .wasm it loads; web/build.mjs).
+function browserSize(webRules) {
+  const files = readdirSync(webRules).sort().map((file) => {
+    const bytes = readFileSync(path.join(webRules, file));
     return { file, size_bytes: bytes.length, gzip_bytes: gzipSync(bytes).length };
   });
   const sum = (key) => files.reduce((total, file) => total + file[key], 0);
-  return { files, size_bytes: sum('size_bytes'), gzip_bytes: sum('gzip_bytes') };
+  return { dir: path.relative(REPO_ROOT, webRules), files, size_bytes: sum('size_bytes'), gzip_bytes: sum('gzip_bytes') };
 }
 
 function printTable(result) {
@@ -147,7 +148,7 @@ async function main() {
     method: { warmup_ms: WARMUP_MS, warmup_calls_min: WARMUP_CALLS_MIN, warmup_ms_max: WARMUP_MS_MAX, runs: RUNS,
       run_ms: RUN_MS },
     carts,
-    size: browserSize(dist),
+    size: browserSize(path.resolve(process.env.NNW_WEB_RULES ?? path.join(REPO_ROOT, 'build/web-rules'))),
   };
   printTable(result);
   if (values.json) writeFileSync(values.json, `${JSON.stringify(result, null, 2)}\n`);

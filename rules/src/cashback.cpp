@@ -24,15 +24,16 @@ CashbackInput classify_cashback(const std::optional<CashbackState>& cashback, Pe
   return CashbackInput::none;
 }
 
-// Per-line PV and subtotal, and the cart's sums.
+// Per-line PV and subtotal, which start out.lines (one per request line, in order), and the
+// cart's sums.
 std::optional<Error> sum_lines(const CartRequest& request, CartPreview& out) {
-  for (std::size_t i = 0; i < request.lines.size(); ++i) {
-    const CartLine& line = request.lines[i];
-    LinePreview& preview = out.lines[i];
+  out.lines.reserve(request.lines.size());
+  for (const CartLine& line : request.lines) {
     const auto line_pv = checked_mul(line.quantity, line.unit_pv);
     const auto subtotal = checked_mul(line.quantity, line.unit_price_cents);
     if (!line_pv) return overflow_error("line PV");
     if (!subtotal) return overflow_error("line subtotal");
+    LinePreview& preview = out.lines.emplace_back();
     preview.line_pv = *line_pv;
     preview.subtotal_cents = *subtotal;
     const auto cart_pv = checked_add(out.cart_pv, *line_pv);
@@ -78,7 +79,8 @@ std::optional<std::int64_t> generated_value(const CartRequest& request, const Cr
   return value;
 }
 
-// Consumes the cashback line by line in cart order, each line's discount clipped at what remains.
+// Consumes the cashback line by line in cart order, each line's discount clipped at what
+// remains, and sets each line's total (in the same pass: a preview's lines are walked often).
 std::optional<Error> apply_discount(const CartRequest& request, std::int32_t discount_bp, std::int64_t cap,
                                     CartPreview& out) {
   std::int64_t remaining = cap;
@@ -86,15 +88,17 @@ std::optional<Error> apply_discount(const CartRequest& request, std::int32_t dis
     LinePreview& preview = out.lines[i];
     const std::int64_t eligible_units = preview.discounted_units;
     preview.discounted_units = 0;
-    if (eligible_units == 0 || remaining == 0) continue;
-    const auto price = checked_mul(request.lines[i].unit_price_cents, eligible_units);
-    const auto raw = price ? percent_of(*price, discount_bp) : std::nullopt;
-    if (!raw) return overflow_error("line discount");
-    preview.discounted_units = eligible_units;
-    preview.discount_cents = std::min(*raw, remaining);
-    preview.clipped = preview.discount_cents < *raw;
-    remaining -= preview.discount_cents;
-    out.discount_cents += preview.discount_cents;  // ≤ cap: cannot overflow
+    if (eligible_units != 0 && remaining != 0) {
+      const auto price = checked_mul(request.lines[i].unit_price_cents, eligible_units);
+      const auto raw = price ? percent_of(*price, discount_bp) : std::nullopt;
+      if (!raw) return overflow_error("line discount");
+      preview.discounted_units = eligible_units;
+      preview.discount_cents = std::min(*raw, remaining);
+      preview.clipped = preview.discount_cents < *raw;
+      remaining -= preview.discount_cents;
+      out.discount_cents += preview.discount_cents;  // ≤ cap: cannot overflow
+    }
+    preview.total_cents = preview.subtotal_cents - preview.discount_cents;
   }
   return std::nullopt;
 }
@@ -211,7 +215,6 @@ Result<CartPreview> preview_cart(const RulesConfig& config, const CartRequest& r
   out.period = period_of(request.market->zone, request.now);
   out.pv_threshold = config.cashback.pv_threshold;
   out.shipping_cents = request.shipping_cents;
-  out.lines.resize(request.lines.size());
   if (auto error = sum_lines(request, out)) return *error;
 
   out.period_pv_before = request.period_pv;
@@ -224,7 +227,6 @@ Result<CartPreview> preview_cart(const RulesConfig& config, const CartRequest& r
   if (auto error = decide_cashback(config, request, out)) return *error;
   if (auto error = apply_discount(request, config.cashback.discount_bp, out.cashback_spendable_cents, out)) return *error;
 
-  for (LinePreview& line : out.lines) line.total_cents = line.subtotal_cents - line.discount_cents;
   const auto total = checked_add(out.subtotal_cents - out.discount_cents, out.shipping_cents);
   if (!total) return overflow_error("order total");
   out.total_cents = *total;

@@ -11,3 +11,7 @@ export async function loadDistRules(options) {
   const { loadRules } = await import(pathToFileURL(path.join(DIST_DIR, 'index.node.mjs')).href);
   return loadRules(options);
 }
+
+// The minified browser bundle that web/build.mjs makes from dist/ (NNW_WEB_RULES, or
+// scripts/build's build/web-rules): what scripts/run serves at /wasm/.
+export const WEB_RULES_DIR = path.resolve(process.env.NNW_WEB_RULES ?? path.join(REPO_ROOT, 'build/web-rules'));

@@ -130,6 +130,10 @@ export class FastPreview {
   #spendNames;
   #rulesVersion = '';
   #currencies = new Map();
+  // The last period string made, reused while the month stays the same (most calls).
+  #periodYear = 0;
+  #periodMonth = 0;
+  #periodText = '';
   // By line: the skus C++ holds since the last call it answered, and those this call sends.
   #heldSkus = [];
   #sentSkus = [];
@@ -166,7 +170,7 @@ export class FastPreview {
       return undefined;
     }
     const sent = this.#sentSkus;
-    sent.length = lineCount;
+    if (sent.length !== lineCount) sent.length = lineCount; // setting a length costs, even an equal one
     this.#sentSkus = this.#heldSkus;
     this.#heldSkus = sent;
     // A preview may grow the wasm memory, which replaces the views.
@@ -249,6 +253,15 @@ export class FastPreview {
     return next;
   }
 
+  #period(year, month) {
+    if (year !== this.#periodYear || month !== this.#periodMonth) {
+      this.#periodYear = year;
+      this.#periodMonth = month;
+      this.#periodText = formatPeriod(year, month);
+    }
+    return this.#periodText;
+  }
+
   // Keys in the order engine.cpp's write_cart emits them.
   #read(request, words) {
     const out = this.#outputWord;
@@ -274,7 +287,7 @@ export class FastPreview {
       rules_version: this.#rulesVersion,
       market: request.market,
       currency: this.#currencies.get(request.market),
-      period: formatPeriod(words[out + OUT_PERIOD_YEAR], words[out + OUT_PERIOD_MONTH]),
+      period: this.#period(words[out + OUT_PERIOD_YEAR], words[out + OUT_PERIOD_MONTH]),
       cart_pv: int64(words, out + OUT_CART_PV),
       period_pv_before: int64(words, out + OUT_PERIOD_PV_BEFORE),
       period_pv_after: int64(words, out + OUT_PERIOD_PV_AFTER),
@@ -295,7 +308,7 @@ export class FastPreview {
       total_cents: int64(words, out + OUT_TOTAL),
       cashback_after: words[out + OUT_HAS_CASHBACK_AFTER] === 1
         ? {
-            period: formatPeriod(words[out + OUT_CASHBACK_AFTER_YEAR], words[out + OUT_CASHBACK_AFTER_MONTH]),
+            period: this.#period(words[out + OUT_CASHBACK_AFTER_YEAR], words[out + OUT_CASHBACK_AFTER_MONTH]),
             status: this.#statusNames[words[out + OUT_CASHBACK_AFTER_STATUS]],
             value_cents: int64(words, out + OUT_CASHBACK_AFTER_VALUE),
           }

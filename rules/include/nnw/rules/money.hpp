@@ -30,13 +30,33 @@ inline std::optional<std::int64_t> checked_sub(std::int64_t a, std::int64_t b) n
 }
 
 inline std::optional<std::int64_t> checked_mul(std::int64_t a, std::int64_t b) noexcept {
+#if defined(__wasm32__)
+  // wasm32 has no overflow flag: __builtin_mul_overflow becomes a call to the 128-bit
+  // __multi3, a tenth of a cart preview. When |a| < 2^x and |b| < 2^y with x + y ≤ 63 the
+  // product fits, which the leading zeros of the magnitudes tell (clz(ua) + clz(ub) ≥ 65).
+  const auto ua = a < 0 ? 0 - static_cast<std::uint64_t>(a) : static_cast<std::uint64_t>(a);
+  const auto ub = b < 0 ? 0 - static_cast<std::uint64_t>(b) : static_cast<std::uint64_t>(b);
+  if (__builtin_clzll(ua | 1) + __builtin_clzll(ub | 1) >= 65) return a * b;
+#endif
   std::int64_t out = 0;
   if (__builtin_mul_overflow(a, b, &out)) return std::nullopt;
   return out;
 }
 
 // round(amount × basis_points / 10000), half away from zero: the project's single rounding
-// rule. Applied once per line (RULES.md), never to a running total.
-std::optional<std::int64_t> percent_of(std::int64_t amount_cents, std::int32_t basis_points) noexcept;
+// rule. Applied once per line (RULES.md), never to a running total. Inline: a cart preview
+// calls it for every discounted line.
+inline std::optional<std::int64_t> percent_of(std::int64_t amount_cents, std::int32_t basis_points) noexcept {
+  const auto scaled = checked_mul(amount_cents, basis_points);
+  if (!scaled) return std::nullopt;
+  // Integer division truncates toward zero; a remainder of at least half a unit moves the
+  // result one step away from zero. Comparing 2×|remainder| with the divisor avoids any
+  // fractional arithmetic (|remainder| < 10000, so the doubling cannot overflow).
+  const std::int64_t quotient = *scaled / kBasisPointsWhole;
+  const std::int64_t remainder = *scaled % kBasisPointsWhole;
+  const std::int64_t twice_remainder = remainder < 0 ? -2 * remainder : 2 * remainder;
+  if (twice_remainder < kBasisPointsWhole) return quotient;
+  return *scaled < 0 ? quotient - 1 : quotient + 1;
+}
 
 }  // namespace nnw::rules
