@@ -15,6 +15,7 @@
 #include "http/server.hpp"
 #include "jobs/jobs.hpp"
 #include "jobs/scheduler.hpp"
+#include "nnw/server/sql.hpp"
 #include "observability/log.hpp"
 #include "routes/routes.hpp"
 
@@ -98,6 +99,9 @@ int main(int argc, char** argv) {
         std::cout << (report_job.ran ? report_job.json : R"({"ran":false,"reason":"another runner holds the job"})") << "\n";
         return report_job.ran ? 0 : 3;
       }
+      // Clients in step through sync swap in a new rules configuration when it is served.
+      connection.run(sql::rules_version_record.name, sql::rules_version_record.text,
+                     db::Params().add(app.rules().version()));
     }
     return serve(app);
   } catch (const std::exception& error) {

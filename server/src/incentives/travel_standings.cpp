@@ -6,6 +6,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "db/job_lock.hpp"
 #include "db/pool.hpp"
 #include "incentives/travel_campaigns.hpp"
 #include "incentives/travel_rules.hpp"
@@ -232,11 +233,8 @@ std::string standings_csv(const Campaign& campaign, const std::vector<Standing>&
 
 CloseDueReport close_due_campaigns(db::Connection& c, const nnw::rules::Engine& engine, std::int64_t now_s) {
   CloseDueReport report;
-  const db::Rows locked = c.run(sql::job_try_lock.name, sql::job_try_lock.text, db::Params().add(kCloseJob));
-  if (!locked.boolean(0, 0)) return report;
-  report.ran = true;
-  const Actor actor{std::string(kCloseJob), "system", {}};
-  try {
+  const auto ran = db::with_job_lock(c, kCloseJob, [&] {
+    const Actor actor{std::string(kCloseJob), "system", {}};
     const db::Rows due = c.run(sql::travel_campaigns_due.name, sql::travel_campaigns_due.text, db::Params().add(now_s));
     for (int row = 0; row < due.size(); ++row) {
       const std::string id(due.text(row, 0));
@@ -244,11 +242,9 @@ CloseDueReport close_due_campaigns(db::Connection& c, const nnw::rules::Engine& 
       auto closed = db::in_transaction(c, [&](db::Connection& tx) { return close_campaign(tx, engine, id, now_s, actor); });
       if (closed.ok() && closed.value().closed_now) report.closed.push_back(closed.value());
     }
-  } catch (...) {
-    c.run(sql::job_unlock.name, sql::job_unlock.text, db::Params().add(kCloseJob));
-    throw;
-  }
-  c.run(sql::job_unlock.name, sql::job_unlock.text, db::Params().add(kCloseJob));
+    return true;
+  });
+  report.ran = ran.has_value();
   return report;
 }
 

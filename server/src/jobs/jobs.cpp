@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "db/job_lock.hpp"
 #include "db/pool.hpp"
 #include "incentives/cashback.hpp"
 #include "incentives/loyalty.hpp"
@@ -39,19 +40,10 @@ JobReport deposit_commissions(const JobInput& in) {
   return out;
 }
 
-// One runner per job across every instance (session advisory lock), released however the job ends.
+// One runner per job across every instance; not run (ran = false) while another holds it.
 template <class Work>
 JobReport single_runner(const JobInput& in, std::string_view name, Work&& work) {
-  const db::Rows locked = in.connection.run(sql::job_try_lock.name, sql::job_try_lock.text, db::Params().add(name));
-  if (!locked.boolean(0, 0)) return {};
-  try {
-    JobReport report = work();
-    in.connection.run(sql::job_unlock.name, sql::job_unlock.text, db::Params().add(name));
-    return report;
-  } catch (...) {
-    in.connection.run(sql::job_unlock.name, sql::job_unlock.text, db::Params().add(name));
-    throw;
-  }
+  return db::with_job_lock(in.connection, name, std::forward<Work>(work)).value_or(JobReport{});
 }
 
 JobReport expire_cashbacks(const JobInput& in) {

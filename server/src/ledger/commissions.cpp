@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "db/job_lock.hpp"
 #include "ledger/ledger.hpp"
 #include "nnw/server/sql.hpp"
 
@@ -60,10 +61,7 @@ ApiResult<IntakeResult> record_commissions(db::Connection& c, const std::vector<
 
 DepositReport deposit_pending_commissions(db::Connection& c, std::int64_t batch_size, std::int64_t batches_max) {
   DepositReport report;
-  const db::Rows locked = c.run(sql::job_try_lock.name, sql::job_try_lock.text, db::Params().add(kDepositJob));
-  if (!locked.boolean(0, 0)) return report;
-  report.ran = true;
-  try {
+  const auto ran = db::with_job_lock(c, kDepositJob, [&] {
     for (std::int64_t batch = 0; batch < batches_max; ++batch) {
       struct Batch { std::int64_t count = 0; std::int64_t amount = 0; bool ok() const { return true; } };
       const Batch done = db::in_transaction(c, [&](db::Connection& tx) {
@@ -82,11 +80,9 @@ DepositReport deposit_pending_commissions(db::Connection& c, std::int64_t batch_
       report.amount_cents += done.amount;
       ++report.batches;
     }
-  } catch (...) {
-    c.run(sql::job_unlock.name, sql::job_unlock.text, db::Params().add(kDepositJob));
-    throw;
-  }
-  c.run(sql::job_unlock.name, sql::job_unlock.text, db::Params().add(kDepositJob));
+    return true;
+  });
+  report.ran = ran.has_value();
   return report;
 }
 

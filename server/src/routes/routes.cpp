@@ -40,6 +40,7 @@ std::vector<Route> all() {
       {verb::post, "/v1/loyalty/rewards/{reward_id}/choose", {member}, choose_loyalty_reward},
       {verb::post, "/v1/admin/loyalty/rewards/{reward_id}/deliver", {admin}, deliver_loyalty_reward},
       {verb::get, "/v1/admin/reports/{report}", {admin}, get_report},
+      {verb::get, "/v1/sync", {member}, pull_sync},
       {verb::post, "/v1/admin/travel/campaigns", {admin}, create_travel_campaign},
       {verb::get, "/v1/admin/travel/campaigns", {admin}, list_travel_campaigns},
       {verb::post, "/v1/admin/travel/campaigns/{campaign_id}/close", {admin}, close_travel_campaign},

@@ -63,6 +63,8 @@ Response get_member_cashback(RequestContext& ctx);
 Response get_member_loyalty(RequestContext& ctx);
 Response choose_loyalty_reward(RequestContext& ctx);
 Response deliver_loyalty_reward(RequestContext& ctx);
+// sync.cpp
+Response pull_sync(RequestContext& ctx);
 // reports.cpp
 Response get_report(RequestContext& ctx);
 

@@ -1,0 +1,157 @@
+// Sync pull against a real PostgreSQL: snapshot, changes after a cursor, paging, and the
+// ordering guarantee (a change committed late by a transaction that began earlier is never
+// passed over).
+#include <boost/json.hpp>
+#include <thread>
+
+#include "test_server.hpp"
+
+namespace nnw::test_server {
+namespace {
+
+class SyncApi : public ServerTest {
+ protected:
+  void SetUp() override {
+    ServerTest::SetUp();
+    a = server().create_member(member_uuid(1), "NN-1");
+    b = server().create_member(member_uuid(2), "NN-2");
+    server().fund(b, 100000);
+  }
+  boost::json::value pull(const std::string& who, const std::string& query = {}) {
+    const auto result = server().call({"GET", "/v1/sync" + query, "", member_token(who), {}, {}});
+    EXPECT_EQ(result.status, 200) << result.body;
+    return result.json();
+  }
+  HttpResult transfer(const std::string& from, const std::string& to_number, std::int64_t cents, const std::string& key) {
+    return server().call({"POST", "/v1/transfers", R"({"to_member_number":")" + to_number + R"(","amount_cents":)" +
+                                                       std::to_string(cents) + "}",
+                          member_token(from), key, {}});
+  }
+  // A client in step: snapshot, then pulls until nothing is left. (A snapshot's cursor may
+  // repeat changes the snapshot already showed — transaction ids are cluster-wide, and other
+  // databases' transactions can hold the horizon back — which clients apply harmlessly.)
+  std::string in_step(const std::string& who) {
+    // Every change written so far for this member (or everyone) is behind the cursor once the
+    // cursor's transaction id passes theirs.
+    const auto last = server().connect().exec("SELECT coalesce(max(xid::text::numeric), 0)::text FROM member_changes "
+                                              "WHERE member_id = '" + who + "' OR member_id IS NULL");
+    const auto newest = std::stoull(std::string(last.text(0, 0)));
+    std::string cursor = cursor_of(pull(who));
+    for (int i = 0; i < 200; ++i) {
+      const auto p = pull(who, "?cursor=" + cursor);
+      cursor = cursor_of(p);
+      if (p.at("changes").as_array().empty()) {
+        if (std::stoull(cursor.substr(0, cursor.find('.'))) > newest) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    }
+    return cursor;
+  }
+  // Pulls from `cursor` until `wanted` changes have come (or 10 s pass), as a client does
+  // after a poke: a change becomes servable once every transaction older than it has ended,
+  // cluster-wide (the tests' other databases share the cluster), usually within milliseconds.
+  std::vector<boost::json::value> pull_until(const std::string& who, std::string& cursor, std::size_t wanted,
+                                             const std::string& limit = {}) {
+    std::vector<boost::json::value> changes;
+    for (int i = 0; i < 200 && changes.size() < wanted; ++i) {
+      const auto p = pull(who, "?cursor=" + cursor + limit);
+      for (const auto& c : p.at("changes").as_array()) changes.push_back(c);
+      cursor = cursor_of(p);
+      if (p.at("changes").as_array().empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return changes;
+  }
+  static std::vector<std::string> kinds_of(const std::vector<boost::json::value>& changes) {
+    std::vector<std::string> out;
+    for (const auto& c : changes) out.emplace_back(c.at("kind").as_string());
+    return out;
+  }
+  static std::string cursor_of(const boost::json::value& v) { return std::string(v.at("cursor").as_string()); }
+
+  std::string a, b;
+};
+
+TEST_F(SyncApi, SnapshotThenOnlyWhatChangedAfterIt) {
+  const auto first = pull(b);
+  ASSERT_TRUE(first.at("snapshot").is_object());
+  EXPECT_EQ(first.at("snapshot").at("wallet").at("balance_cents").as_int64(), 100000);
+  EXPECT_EQ(first.at("snapshot").at("rules_version"), server().app().rules().version().c_str());
+  const std::string cursor = in_step(b);
+
+  const std::string cursor_a = in_step(a);
+  ASSERT_EQ(transfer(b, "NN-1", 2500, "t-1").status, 201);
+  std::string next = cursor;
+  const auto after = pull_until(b, next, 1);
+  ASSERT_EQ(kinds_of(after), std::vector<std::string>{"WALLET_ENTRY"});
+  const auto& entry = after.at(0).at("payload");
+  EXPECT_EQ(entry.at("type"), "TRANSFER_OUT");
+  EXPECT_EQ(entry.at("balance_after_cents").as_int64(), 97500);
+  // The recipient's change is the recipient's, not the sender's.
+  std::string next_a = cursor_a;
+  const auto recipient = pull_until(a, next_a, 1);
+  ASSERT_EQ(kinds_of(recipient), std::vector<std::string>{"WALLET_ENTRY"});
+  EXPECT_EQ(recipient.at(0).at("payload").at("type"), "TRANSFER_IN");
+  const auto after_doc = pull(b, "?cursor=" + next);
+  EXPECT_TRUE(after_doc.at("snapshot").is_null());
+
+  // Nothing new: no changes, and the cursor does not go back.
+  const auto quiet = pull(b, "?cursor=" + next);
+  EXPECT_TRUE(quiet.at("changes").as_array().empty());
+  EXPECT_FALSE(quiet.at("has_more").as_bool());
+  // Transaction ids are cluster-wide: other databases' work may move the horizon on, never back.
+  const auto xid = [](const std::string& c) { return std::stoull(c.substr(0, c.find('.'))); };
+  EXPECT_GE(xid(cursor_of(quiet)), xid(next));
+}
+
+TEST_F(SyncApi, AChangeCommittedLateByAnEarlierTransactionIsNotPassedOver) {
+  const std::string cursor = in_step(b);
+  // An earlier transaction writes a change for b and stays open…
+  auto slow = server().connect();
+  slow.exec("BEGIN");
+  slow.exec("SELECT record_member_change('" + b + "', 'ORDER', '{\"order_id\":\"slow\"}')");
+  // …while a later one commits (its change has a larger id).
+  ASSERT_EQ(transfer(b, "NN-1", 100, "t-1").status, 201);
+  const auto while_open = pull(b, "?cursor=" + cursor);
+  EXPECT_TRUE(while_open.at("changes").as_array().empty()) << "nothing is settled past the open transaction";
+  slow.exec("COMMIT");
+  // The client goes on from the cursor it was given: both changes come, in commit-safe order.
+  std::string next = cursor_of(while_open);
+  EXPECT_EQ(kinds_of(pull_until(b, next, 2)), (std::vector<std::string>{"ORDER", "WALLET_ENTRY"}));
+}
+
+TEST_F(SyncApi, PagesAreBoundedAndContinueFromTheCursor) {
+  const std::string start = in_step(b);
+  for (int i = 1; i <= 3; ++i) ASSERT_EQ(transfer(b, "NN-1", 100, "t-" + std::to_string(i)).status, 201);
+  std::string cursor = start;
+  std::vector<std::int64_t> balances;
+  for (const auto& c : pull_until(b, cursor, 3, "&limit=1")) balances.push_back(c.at("payload").at("balance_after_cents").as_int64());
+  EXPECT_EQ(balances, (std::vector<std::int64_t>{99900, 99800, 99700}));
+}
+
+TEST_F(SyncApi, ARefusedWriteLeavesNoChange_TheCatalogIsOneChangeForEveryone) {
+  const std::string cursor = in_step(a);
+  EXPECT_EQ(transfer(a, "NN-2", 999999, "too-much").status, 409);  // a has no money
+  const auto csv = "sku,name,category,kit,pv,active,price_MXN\nNN-A,A,SUPLEMENTOS,NONE,1,true,1.00\nNN-B,B,SUPLEMENTOS,NONE,1,true,2.00\n";
+  ASSERT_EQ(server().call({"PUT", "/v1/admin/catalog", csv, admin_token(), "catalog-1", {}}).status, 200);
+  std::string next = cursor;
+  const auto changes = pull_until(a, next, 1);
+  ASSERT_EQ(kinds_of(changes), std::vector<std::string>{"CATALOG"});
+  EXPECT_EQ(changes.at(0).at("scope"), "everyone");
+  EXPECT_TRUE(pull(a, "?cursor=" + next).at("changes").as_array().empty());
+}
+
+TEST_F(SyncApi, MalformedOrForeignCursorsGetASnapshot_BadLimitsA400) {
+  for (const char* query : {"?cursor=nonsense", "?cursor=12", "?cursor=999999999999.0", "?cursor=.5"}) {
+    const auto result = pull(b, query);
+    EXPECT_TRUE(result.at("snapshot").is_object()) << query;
+  }
+  for (const char* query : {"?limit=0", "?limit=1001", "?limit=x"}) {
+    const auto result = server().call({"GET", std::string("/v1/sync") + query, "", member_token(b), {}, {}});
+    EXPECT_EQ(result.status, 400) << query;
+  }
+  EXPECT_EQ(server().call({"GET", "/v1/sync", "", admin_token(), {}, {}}).status, 403);
+  EXPECT_EQ(server().call({"GET", "/v1/sync", "", "", {}, {}}).status, 401);
+}
+
+}  // namespace
+}  // namespace nnw::test_server
