@@ -1,7 +1,12 @@
 // Sync pull against a real PostgreSQL: snapshot, changes after a cursor, paging, and the
 // ordering guarantee (a change committed late by a transaction that began earlier is never
 // passed over).
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
 #include <boost/json.hpp>
+#include <future>
 #include <thread>
 
 #include "test_server.hpp"
@@ -151,6 +156,56 @@ TEST_F(SyncApi, MalformedOrForeignCursorsGetASnapshot_BadLimitsA400) {
   }
   EXPECT_EQ(server().call({"GET", "/v1/sync", "", admin_token(), {}, {}}).status, 403);
   EXPECT_EQ(server().call({"GET", "/v1/sync", "", "", {}, {}}).status, 401);
+}
+
+// A WebSocket client of GET /v1/sync/ws on one instance.
+class PokeClient {
+ public:
+  PokeClient(unsigned short port, const std::string& token) : ws_(io_) {
+    ws_.next_layer().connect({boost::asio::ip::make_address("127.0.0.1"), port});
+    ws_.handshake("127.0.0.1", "/v1/sync/ws?access_token=" + token);
+  }
+  ~PokeClient() {
+    boost::beast::error_code ignored;
+    ws_.next_layer().close(ignored);
+  }
+  // The next message, or "" when none comes within the wait.
+  std::string next(std::chrono::milliseconds wait) {
+    auto message = std::async(std::launch::async, [this] {
+      boost::beast::flat_buffer buffer;
+      boost::beast::error_code error;
+      ws_.read(buffer, error);
+      return error ? std::string() : boost::beast::buffers_to_string(buffer.data());
+    });
+    if (message.wait_for(wait) != std::future_status::ready) {
+      boost::beast::error_code ignored;
+      ws_.next_layer().close(ignored);  // unblocks the read
+      message.wait();
+      return {};
+    }
+    return message.get();
+  }
+
+ private:
+  boost::asio::io_context io_;
+  boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
+};
+
+TEST_F(SyncApi, ACommitThroughOneInstancePokesClientsOfAnother) {
+  TestServer second(server().database_url());  // a second instance on the same database
+  PokeClient client(second.port(), member_token(a));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the session subscribes after the handshake
+  ASSERT_EQ(transfer(b, "NN-1", 100, "t-1").status, 201);  // through the first instance, credits a
+  EXPECT_EQ(client.next(std::chrono::seconds(5)), R"({"type":"changes","scope":"member"})");
+  const auto csv = "sku,name,category,kit,pv,active,price_MXN\nNN-A,A,SUPLEMENTOS,NONE,1,true,1.00\n";
+  ASSERT_EQ(server().call({"PUT", "/v1/admin/catalog", csv, admin_token(), "catalog-1", {}}).status, 200);
+  EXPECT_EQ(client.next(std::chrono::seconds(5)), R"({"type":"changes","scope":"everyone"})");
+}
+
+TEST_F(SyncApi, ThePokeSocketWantsAMembersToken) {
+  EXPECT_THROW(PokeClient(server().port(), ""), boost::system::system_error);
+  EXPECT_THROW(PokeClient(server().port(), admin_token()), boost::system::system_error);
+  EXPECT_NO_THROW(PokeClient(server().port(), member_token(a)));
 }
 
 }  // namespace

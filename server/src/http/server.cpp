@@ -9,6 +9,7 @@
 #include <chrono>
 #include <random>
 
+#include "http/poke_socket.hpp"
 #include "http/static_files.hpp"
 #include "observability/log.hpp"
 
@@ -144,7 +145,8 @@ Response payload_too_large(App& app, const Request& request, std::size_t limit) 
   return error_response(ctx, error);
 }
 
-net::awaitable<void> session(tcp::socket socket, net::thread_pool& workers, App& app, const Router& router) {
+net::awaitable<void> session(tcp::socket socket, net::thread_pool& workers, App& app, const Router& router,
+                             sync::PokeHub& pokes) {
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   const Settings& settings = app.settings();
@@ -173,6 +175,10 @@ net::awaitable<void> session(tcp::socket socket, net::thread_pool& workers, App&
     }
     if (read_error) break;  // closed, timed out, or not HTTP: nothing to answer
     Request request = parser.release();
+    if (is_poke_socket_request(request)) {
+      co_await run_poke_socket(std::move(stream), std::move(request), app, pokes);
+      co_return;
+    }
     Response response = co_await respond(workers, app, router, request);
     response.keep_alive(request.keep_alive() && !app.draining());
     const bool keep_alive = response.keep_alive();
@@ -184,12 +190,13 @@ net::awaitable<void> session(tcp::socket socket, net::thread_pool& workers, App&
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
-net::awaitable<void> accept_loop(tcp::acceptor& acceptor, net::thread_pool& workers, App& app, const Router& router) {
+net::awaitable<void> accept_loop(tcp::acceptor& acceptor, net::thread_pool& workers, App& app, const Router& router,
+                                 sync::PokeHub& pokes) {
   for (;;) {
     auto [error, socket] = co_await acceptor.async_accept(kUseAwaitable);
     if (error == net::error::operation_aborted || !acceptor.is_open()) co_return;
     if (error) continue;  // e.g. EMFILE: the next accept may succeed
-    net::co_spawn(acceptor.get_executor(), session(std::move(socket), workers, app, router),
+    net::co_spawn(acceptor.get_executor(), session(std::move(socket), workers, app, router, pokes),
                   [](const std::exception_ptr& failure) {
                     if (!failure) return;
                     try { std::rethrow_exception(failure); } catch (const std::exception& e) {
@@ -211,7 +218,8 @@ void HttpServer::start() {
   acceptor_.set_option(net::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);
   acceptor_.listen(net::socket_base::max_listen_connections);
-  net::co_spawn(io_, accept_loop(acceptor_, workers_, app_, router_), net::detached);
+  net::co_spawn(io_, accept_loop(acceptor_, workers_, app_, router_, pokes_), net::detached);
+  listener_ = std::make_unique<sync::ChangeListener>(app_.settings().database_url, pokes_);
 }
 
 void HttpServer::stop_accepting() {

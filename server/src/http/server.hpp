@@ -7,8 +7,12 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include <memory>
+
 #include "app.hpp"
 #include "http/router.hpp"
+#include "sync/change_listener.hpp"
+#include "sync/poke_hub.hpp"
 
 namespace nnw::server {
 
@@ -21,6 +25,8 @@ class HttpServer {
   // Stops accepting new connections; requests already read are still answered.
   void stop_accepting();
   unsigned short port() const;
+  // The poke sockets connected to this instance (GET /v1/sync/ws), fed by a LISTEN on the database.
+  sync::PokeHub& pokes() { return pokes_; }
 
  private:
   boost::asio::io_context& io_;
@@ -28,6 +34,8 @@ class HttpServer {
   App& app_;
   const Router& router_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  sync::PokeHub pokes_;
+  std::unique_ptr<sync::ChangeListener> listener_;
 };
 
 }  // namespace nnw::server

@@ -1,0 +1,37 @@
+#pragma once
+// Who to poke when a member's state changes: the WebSocket sessions connected to this
+// instance, by member. The change listener (change_listener.hpp) publishes what PostgreSQL
+// announces on the "member_changes" channel, so a commit made through any instance pokes the
+// clients of every instance.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+namespace nnw::server::sync {
+
+class PokeHub {
+ public:
+  using Poke = std::function<void()>;  // must not block: it posts to the session's strand
+
+  std::uint64_t subscribe(std::string member_id, Poke poke);
+  void unsubscribe(std::uint64_t subscription);
+  // Pokes the subscriptions of a member id, or of "*" (changes for everyone: catalog, rules).
+  void publish(std::string_view channel_payload);
+  std::size_t subscribers() const;
+
+ private:
+  struct Subscriber {
+    std::string member_id;
+    Poke poke;
+  };
+  mutable std::mutex mutex_;
+  std::uint64_t next_ = 1;
+  std::map<std::uint64_t, Subscriber> subscribers_;
+  std::multimap<std::string, std::uint64_t, std::less<>> by_member_;
+};
+
+}  // namespace nnw::server::sync
