@@ -24,8 +24,11 @@ ApiResult<Principal> authenticate(const RequestContext& ctx) {
   if (!header || header->size() <= kScheme.size() || header->substr(0, kScheme.size()) != kScheme) {
     return unauthorized("unauthenticated", "send Authorization: Bearer <token>");
   }
-  const auto verified = crypto::verify_jwt(header->substr(kScheme.size()), ctx.app.settings().jwt_secret,
-                                             unix_seconds(std::chrono::system_clock::now()));  // real time, never the business clock
+  return authenticate_token(ctx.app, header->substr(kScheme.size()));
+}
+
+ApiResult<Principal> authenticate_token(const App& app, std::string_view token) {
+  const auto verified = crypto::verify_jwt(token, app.settings().jwt_secret, unix_seconds(std::chrono::system_clock::now()));
   if (!verified.ok()) {
     const bool expired = verified.error == crypto::JwtError::expired;
     return unauthorized(expired ? "token_expired" : "invalid_token",

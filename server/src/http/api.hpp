@@ -67,6 +67,9 @@ struct RequestContext {
   std::optional<std::string_view> header(std::string_view name) const;
 };
 
+// The query of a request target ("/v1/x?a=1&b=%20"), percent-decoded; a name given twice keeps the first.
+std::map<std::string, std::string, std::less<>> parse_query(std::string_view target);
+
 Response json_response(const RequestContext& ctx, http::status status, std::string body);
 Response json_response(const RequestContext& ctx, http::status status, const boost::json::value& body);
 Response error_response(const RequestContext& ctx, const ApiError& error);

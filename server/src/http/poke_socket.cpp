@@ -9,7 +9,7 @@
 #include <boost/beast/websocket.hpp>
 #include <memory>
 
-#include "crypto/jwt.hpp"
+#include "auth/auth.hpp"
 #include "observability/log.hpp"
 
 namespace nnw::server {
@@ -28,23 +28,15 @@ std::string_view path_of(const Request& request) {
   return target.substr(0, target.find('?'));
 }
 
-// The token from the Authorization header, else from ?access_token= (no percent-decoding
-// needed: a JWT is base64url and dots).
+// The token from the Authorization header, else from ?access_token= (browsers cannot set
+// headers on a WebSocket).
 std::string token_of(const Request& request) {
   const auto header = request.find(http::field::authorization);
   constexpr std::string_view kScheme = "Bearer ";
   if (header != request.end() && header->value().starts_with(kScheme)) return std::string(header->value().substr(kScheme.size()));
-  const std::string_view target(request.target().data(), request.target().size());
-  const auto query = target.find('?');
-  if (query == std::string_view::npos) return {};
-  std::string_view rest = target.substr(query + 1);
-  while (!rest.empty()) {
-    const auto amp = rest.find('&');
-    const std::string_view pair = rest.substr(0, amp);
-    if (pair.starts_with("access_token=")) return std::string(pair.substr(13));
-    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-  }
-  return {};
+  auto query = parse_query(std::string_view(request.target().data(), request.target().size()));
+  const auto token = query.find("access_token");
+  return token == query.end() ? std::string() : std::move(token->second);
 }
 
 Response refuse(const Request& request, http::status status, std::string_view code, std::string_view message) {
@@ -106,17 +98,15 @@ bool is_poke_socket_request(const Request& request) {
 }
 
 net::awaitable<void> run_poke_socket(beast::tcp_stream stream, Request request, App& app, sync::PokeHub& hub) {
-  const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  const auto verified = crypto::verify_jwt(token_of(request), app.settings().jwt_secret, now_s);
-  if (!verified.ok() || verified.claims->role != Role::member || app.draining()) {
-    const bool member = verified.ok();
-    auto response = !member ? refuse(request, http::status::unauthorized, "invalid_token", "a member's token is required")
+  const auto principal = authenticate_token(app, token_of(request));
+  if (!principal.ok() || principal.value().role != Role::member || app.draining()) {
+    auto response = !principal.ok() ? refuse(request, http::status::unauthorized, "invalid_token", "a member's token is required")
                     : app.draining() ? refuse(request, http::status::service_unavailable, "shutting_down", "this instance is shutting down")
                                      : refuse(request, http::status::forbidden, "forbidden", "the poke socket is for members");
     co_await beast::async_write(stream, http::message_generator(std::move(response)), kUseAwaitable);
     co_return;
   }
-  const std::string member_id = verified.claims->sub;
+  const std::string member_id = principal.value().subject;
 
   stream.expires_never();  // the WebSocket's own timeouts take over
   net::any_io_executor strand = net::make_strand(stream.get_executor());

@@ -46,45 +46,6 @@ std::string request_id_for(const Request& request) {
   return new_request_id();
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string percent_decode(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '+') { out.push_back(' '); continue; }
-    if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
-      i += 2;
-      continue;
-    }
-    out.push_back(text[i]);
-  }
-  return out;
-}
-
-std::map<std::string, std::string, std::less<>> parse_query(std::string_view target) {
-  std::map<std::string, std::string, std::less<>> query;
-  const auto mark = target.find('?');
-  if (mark == std::string_view::npos) return query;
-  std::string_view rest = target.substr(mark + 1);
-  while (!rest.empty()) {
-    const auto amp = rest.find('&');
-    const std::string_view pair = rest.substr(0, amp);
-    const auto equals = pair.find('=');
-    if (!pair.empty()) {
-      query.emplace(percent_decode(pair.substr(0, equals)),
-                    equals == std::string_view::npos ? std::string() : percent_decode(pair.substr(equals + 1)));
-    }
-    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-  }
-  return query;
-}
-
 Response shed(const RequestContext& ctx, App& app) {
   ApiError busy{http::status::service_unavailable, app.draining() ? "shutting_down" : "overloaded",
                 app.draining() ? "this instance is shutting down; retry" : "the server is at capacity; retry shortly",

@@ -6,13 +6,9 @@
 
 namespace nnw::server::incentives {
 
-namespace {
-std::string utc(std::int64_t s) { return nnw::rules::format_utc(nnw::rules::UtcSeconds{std::chrono::seconds(s)}); }
-}  // namespace
-
 std::string cashbacks_json(db::Connection& c, const std::string& member_id, std::int64_t now_s) {
   const db::Rows rows = c.run(sql::cashbacks_by_member.name, sql::cashbacks_by_member.text, db::Params().add(member_id));
-  const std::string now = utc(now_s);
+  const std::string now = nnw::rules::format_utc(now_s);
   std::string out;
   nnw::rules::json::Writer w(out);
   w.begin_object().field("member_id", std::string_view(member_id)).key("cashbacks").begin_array();
@@ -32,7 +28,7 @@ std::string cashbacks_json(db::Connection& c, const std::string& member_id, std:
 }
 
 ExpiryReport expire_cashbacks(db::Connection& c, std::int64_t now_s) {
-  const db::Rows rows = c.run(sql::cashbacks_expire.name, sql::cashbacks_expire.text, db::Params().add(utc(now_s)));
+  const db::Rows rows = c.run(sql::cashbacks_expire.name, sql::cashbacks_expire.text, db::Params().add(nnw::rules::format_utc(now_s)));
   ExpiryReport report;
   for (int i = 0; i < rows.size(); ++i) {
     ++report.expired;

@@ -30,7 +30,7 @@ std::string loyalty_status(db::Connection& c, const nnw::rules::Engine& rules, c
   std::string request;
   nnw::rules::json::Writer w(request);
   w.begin_object().field("market", std::string_view(market));
-  w.field("now", std::string_view(nnw::rules::format_utc(nnw::rules::UtcSeconds{std::chrono::seconds(now_s)})));
+  w.field("now", std::string_view(nnw::rules::format_utc(now_s)));
   w.key("orders").begin_array();
   for (int i = 0; i < orders.size(); ++i) {
     w.begin_object().field("id", orders.text(i, 0)).field("placed_at", orders.text(i, 1));
@@ -77,7 +77,7 @@ LoyaltyRecord record_loyalty(db::Connection& c, const nnw::rules::Engine& rules,
   }
 
   // A recorded accrual the history no longer has: its order was cancelled inside the window.
-  const std::string now_text = nnw::rules::format_utc(nnw::rules::UtcSeconds{std::chrono::seconds(now_s)});
+  const std::string now_text = nnw::rules::format_utc(now_s);
   const db::Rows recorded = c.run(sql::loyalty_accruals_recorded.name, sql::loyalty_accruals_recorded.text,
                                   db::Params().add(member_id));
   for (int i = 0; i < recorded.size(); ++i) {

@@ -7,7 +7,7 @@ namespace nnw::server::incentives {
 
 namespace bj = boost::json;
 
-std::string utc_text(std::int64_t unix_s) { return nnw::rules::format_utc(nnw::rules::UtcSeconds(std::chrono::seconds(unix_s))); }
+std::string utc_text(std::int64_t unix_s) { return nnw::rules::format_utc(unix_s); }
 
 std::string campaign_rules_json(const Campaign& campaign) {
   std::string out;

@@ -11,7 +11,7 @@ namespace nnw::server::notify {
 
 jobs::JobReport queue_expiring_cashbacks_job(db::Connection& connection, Metrics& metrics, std::int64_t now_s) {
   struct Queued { std::int64_t count = 0; bool ok() const { return true; } };
-  const std::string now = nnw::rules::format_utc(nnw::rules::UtcSeconds{std::chrono::seconds(now_s)});
+  const std::string now = nnw::rules::format_utc(now_s);
   const Queued queued = db::in_transaction(connection, [&](db::Connection& tx) {
     const db::Rows rows = tx.run(sql::notifications_queue_cashbacks_expiring.name,
                                  sql::notifications_queue_cashbacks_expiring.text,

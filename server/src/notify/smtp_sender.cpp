@@ -18,8 +18,6 @@ namespace nnw::server::notify {
 
 namespace {
 
-std::string utc(std::int64_t s) { return nnw::rules::format_utc(nnw::rules::UtcSeconds{std::chrono::seconds(s)}); }
-
 // curl_global_init is not safe to race with other threads' first use: once per process.
 void init_curl_once() {
   static std::once_flag once;
@@ -115,13 +113,13 @@ enum class Recorded { sent, retrying, failed };
 Recorded record(db::Connection& c, const SendPolicy& policy, const Claimed& row, const SmtpOutcome& outcome,
                 std::int64_t now_s) {
   if (outcome.delivered) {
-    c.run(sql::notification_mark_sent.name, sql::notification_mark_sent.text, db::Params().add(row.id).add(utc(now_s)));
+    c.run(sql::notification_mark_sent.name, sql::notification_mark_sent.text, db::Params().add(row.id).add(nnw::rules::format_utc(now_s)));
     return Recorded::sent;
   }
   const int attempts = row.attempts + 1;
   const bool gives_up = outcome.permanent || attempts >= policy.attempts_max;
   std::optional<std::string> next_attempt_at;
-  if (!gives_up) next_attempt_at = utc(now_s + backoff_s(policy, attempts));
+  if (!gives_up) next_attempt_at = nnw::rules::format_utc(now_s + backoff_s(policy, attempts));
   c.run(sql::notification_mark_attempt_failed.name, sql::notification_mark_attempt_failed.text,
         db::Params().add(row.id).add(gives_up ? "FAILED" : "PENDING").add(next_attempt_at).add(outcome.error));
   log_event(LogLevel::warn, {{"event", "notification_not_delivered"}, {"notification_id", row.id},
@@ -131,7 +129,7 @@ Recorded record(db::Connection& c, const SendPolicy& policy, const Claimed& row,
 
 std::vector<Claimed> claim_batch(db::Connection& c, const SendPolicy& policy, std::int64_t now_s) {
   const db::Rows rows = c.run(sql::notifications_claim_due.name, sql::notifications_claim_due.text,
-                              db::Params().add(utc(now_s)).add(policy.batch_size));
+                              db::Params().add(nnw::rules::format_utc(now_s)).add(policy.batch_size));
   std::vector<Claimed> claimed;
   for (int i = 0; i < rows.size(); ++i) {
     claimed.push_back({rows.int64(i, 0), std::string(rows.text(i, 1)), std::string(rows.text(i, 2)),

@@ -17,19 +17,17 @@ Response get_catalog(RequestContext& ctx) {
   if (currency.size() != 3 || !std::all_of(currency.begin(), currency.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; })) {
     return error_response(ctx, bad_request("invalid_value", "currency is an ISO 4217 code such as MXN", "currency"));
   }
-  const bool all = ctx.query_param("include_inactive") == std::optional<std::string_view>("true") &&
-                   ctx.principal && ctx.principal->role == Role::admin;
   auto lease = lease_connection(ctx);
   if (!lease.ok()) return error_response(ctx, lease.error());
   const std::int64_t version = shop::catalog_version(*lease.value());
-  const std::string etag = "\"catalog-" + std::to_string(version) + "-" + currency + (all ? "-all" : "") + "\"";
+  const std::string etag = "\"catalog-" + std::to_string(version) + "-" + currency + "\"";
   if (const auto match = ctx.header("If-None-Match"); match && *match == etag) {
     Response response = text_response(ctx, http::status::not_modified, "application/json", {});
     response.set(http::field::etag, etag);
     response.set(http::field::cache_control, "no-cache");
     return response;
   }
-  const auto products = shop::list_products(*lease.value(), currency, all);
+  const auto products = shop::list_products(*lease.value(), currency);
   std::string out;
   nnw::rules::json::Writer w(out);
   w.begin_object().field("catalog_version", version).field("currency", std::string_view(currency)).key("products").begin_array();
@@ -37,7 +35,7 @@ Response get_catalog(RequestContext& ctx) {
     w.begin_object().field("sku", std::string_view(p.sku)).field("name", std::string_view(p.name));
     w.field("category", std::string_view(p.category)).field("kit", std::string_view(p.kit)).field("pv", p.pv);
     w.field("active", p.active);
-    if (p.unit_price_cents) w.field("unit_price_cents", *p.unit_price_cents); else w.null_field("unit_price_cents");
+    w.field("unit_price_cents", p.unit_price_cents);
     w.end_object();
   }
   w.end_array().end_object();

@@ -18,8 +18,6 @@ namespace nnw::server::routes {
 
 namespace {
 
-std::string utc(std::int64_t s) { return nnw::rules::format_utc(nnw::rules::UtcSeconds{std::chrono::seconds(s)}); }
-
 void write_reward(nnw::rules::json::Writer& w, const db::Rows& rows, int i) {
   w.begin_object().field("id", rows.int64(i, 0)).field("period", rows.text(i, 1)).field("status", rows.text(i, 2));
   if (rows.is_null(i, 3)) w.null_field("reward"); else w.field("reward", rows.text(i, 3));
@@ -85,7 +83,7 @@ Response choose_loyalty_reward(RequestContext& ctx) {
   if (!known) return error_response(ctx, bad_request("invalid_value", "not one of the configured rewards", "reward"));
   return idempotent_write(ctx, [&](db::Connection& c, const std::string&) -> ApiResult<WriteOutcome> {
     const db::Rows rows = c.run(sql::loyalty_reward_choose.name, sql::loyalty_reward_choose.text,
-                                db::Params().add(*reward_id).add(ctx.principal->subject).add(choice).add(utc(ctx.now_s())));
+                                db::Params().add(*reward_id).add(ctx.principal->subject).add(choice).add(nnw::rules::format_utc(ctx.now_s())));
     if (rows.empty()) return conflict("reward_not_open", "no reward of yours with this id is waiting for a choice");
     ledger::audit(c, ctx.principal->subject, "member", "loyalty.reward.choose", std::to_string(*reward_id),
                   "{\"reward\":\"" + choice + "\"}", ctx.request_id);
@@ -102,7 +100,7 @@ Response deliver_loyalty_reward(RequestContext& ctx) {
   if (!reward_id) return error_response(ctx, not_found("no such reward"));
   return idempotent_write(ctx, [&](db::Connection& c, const std::string&) -> ApiResult<WriteOutcome> {
     const db::Rows rows = c.run(sql::loyalty_reward_deliver.name, sql::loyalty_reward_deliver.text,
-                                db::Params().add(*reward_id).add(utc(ctx.now_s())).add(ctx.principal->subject));
+                                db::Params().add(*reward_id).add(nnw::rules::format_utc(ctx.now_s())).add(ctx.principal->subject));
     if (rows.empty()) return conflict("reward_not_chosen", "the reward does not exist, is not chosen yet, or was delivered");
     ledger::audit(c, ctx.principal->subject, "admin", "loyalty.reward.deliver", std::to_string(*reward_id), "{}", ctx.request_id);
     std::string out;

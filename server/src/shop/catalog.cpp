@@ -90,14 +90,14 @@ std::int64_t catalog_version(db::Connection& c) {
   return c.run(sql::catalog_version.name, sql::catalog_version.text).int64(0, 0);
 }
 
-std::vector<Product> list_products(db::Connection& c, std::string_view currency, bool include_inactive) {
-  const db::Rows rows = c.run(sql::catalog_list.name, sql::catalog_list.text, db::Params().add(currency).add(include_inactive));
+std::vector<Product> list_products(db::Connection& c, std::string_view currency) {
+  const db::Rows rows = c.run(sql::catalog_list.name, sql::catalog_list.text, db::Params().add(currency));
   std::vector<Product> products;
   products.reserve(static_cast<std::size_t>(rows.size()));
   for (int i = 0; i < rows.size(); ++i) {
     products.push_back(Product{std::string(rows.text(i, 0)), std::string(rows.text(i, 1)), std::string(rows.text(i, 2)),
                                std::string(rows.text(i, 3)), rows.int64(i, 4), rows.boolean(i, 5),
-                               rows.is_null(i, 6) ? std::nullopt : std::optional<std::int64_t>(rows.int64(i, 6))});
+                               rows.int64(i, 6)});
   }
   return products;
 }

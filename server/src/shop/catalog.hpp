@@ -20,13 +20,13 @@ struct Product {
   std::string kit;       // NONE | FULL_SUPPLEMENT | FULL_SKIN | FULL_PROTECT
   std::int64_t pv = 0;
   bool active = true;
-  std::optional<std::int64_t> unit_price_cents;  // in the listed currency; none when not sold in it
+  std::int64_t unit_price_cents = 0;  // in the listed currency
 };
 
 std::int64_t catalog_version(db::Connection& connection);
 
-// Active products priced in `currency` (members), or every product (back office).
-std::vector<Product> list_products(db::Connection& connection, std::string_view currency, bool include_inactive);
+// The active products priced in `currency`: what the shop sells in it.
+std::vector<Product> list_products(db::Connection& connection, std::string_view currency);
 
 struct ImportSummary {
   std::int64_t rows = 0;

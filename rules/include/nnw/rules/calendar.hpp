@@ -22,6 +22,8 @@ inline constexpr int kMaxYear = 2199;
 // or outside [kMinYear, kMaxYear].
 std::optional<UtcSeconds> parse_utc(std::string_view text) noexcept;
 std::string format_utc(UtcSeconds instant);
+// The same for a count of Unix seconds (what the server's clocks and database hand around).
+inline std::string format_utc(std::int64_t unix_s) { return format_utc(UtcSeconds{std::chrono::seconds(unix_s)}); }
 
 // A transition rule "Mm.w.d[/time]": month m (1-12), week w (1-5, 5 = last), weekday d
 // (0 = Sunday), at local wall-clock time `time_s` seconds after midnight (default 2:00).
