@@ -199,11 +199,27 @@ TEST_F(SyncApi, ACommitThroughOneInstancePokesClientsOfAnother) {
   TestServer second(server().database_url());  // a second instance on the same database
   PokeClient client(second.port(), member_token(a));
   std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the session subscribes after the handshake
+  const std::string cursor = in_step(a);
   ASSERT_EQ(transfer(b, "NN-1", 100, "t-1").status, 201);  // through the first instance, credits a
-  EXPECT_EQ(client.next(std::chrono::seconds(5)), R"({"type":"changes","scope":"member"})");
+  const auto poke = boost::json::parse(client.next(std::chrono::seconds(5)));
+  EXPECT_EQ(poke.at("type"), "changes");
+  EXPECT_EQ(poke.at("scope"), "member");
+  // The poke names the transaction: pulling until the cursor has passed it brings the change.
+  const std::uint64_t poked_xid = std::stoull(std::string(poke.at("xid").as_string()));
+  std::string next = cursor;
+  const auto credited = pull_until(a, next, 1);
+  ASSERT_EQ(kinds_of(credited), std::vector<std::string>{"WALLET_ENTRY"});
+  EXPECT_GT(std::stoull(next.substr(0, next.find('.'))), poked_xid);
+  const auto written = server().connect().exec("SELECT xid::text FROM member_changes WHERE id = " +
+                                               std::to_string(credited.at(0).at("id").as_int64()));
+  const std::uint64_t transfer_xid = std::stoull(std::string(written.text(0, 0)));
+  EXPECT_EQ(poked_xid, transfer_xid);
+
   const auto csv = "sku,name,category,kit,pv,active,price_MXN\nNN-A,A,SUPLEMENTOS,NONE,1,true,1.00\n";
   ASSERT_EQ(server().call({"PUT", "/v1/admin/catalog", csv, admin_token(), "catalog-1", {}}).status, 200);
-  EXPECT_EQ(client.next(std::chrono::seconds(5)), R"({"type":"changes","scope":"everyone"})");
+  const auto everyone = boost::json::parse(client.next(std::chrono::seconds(5)));
+  EXPECT_EQ(everyone.at("scope"), "everyone");
+  EXPECT_GT(std::stoull(std::string(everyone.at("xid").as_string())), poked_xid);
 }
 
 TEST_F(SyncApi, ThePokeSocketWantsAMembersToken) {

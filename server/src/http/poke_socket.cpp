@@ -7,6 +7,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/websocket.hpp>
+#include <algorithm>
 #include <memory>
 
 #include "auth/auth.hpp"
@@ -59,18 +60,20 @@ struct PokeSocket {
   net::any_io_executor strand;  // a strand, type-erased
   std::string message;  // the write in flight
   bool writing = false;
-  bool member_poked = false;
-  bool everyone_poked = false;
+  std::uint64_t member_xid = 0;    // a member change waits to be told: its transaction (≥ 1)
+  std::uint64_t everyone_xid = 0;  // the same for catalog and rules changes
   bool closed = false;
 };
 
 // Sends one poke when there is one and no write is in flight; pokes coalesce meanwhile (one
-// pull covers them all).
+// pull covers them all), naming the newest transaction among them: the client pulls until its
+// cursor has passed it.
 void flush(const std::shared_ptr<PokeSocket>& socket) {
-  if (socket->writing || socket->closed || (!socket->member_poked && !socket->everyone_poked)) return;
-  const char* scope = socket->member_poked ? "member" : "everyone";
-  socket->member_poked = socket->everyone_poked = false;
-  socket->message = R"({"type":"changes","scope":")" + std::string(scope) + R"("})";
+  if (socket->writing || socket->closed || (socket->member_xid == 0 && socket->everyone_xid == 0)) return;
+  const char* scope = socket->member_xid != 0 ? "member" : "everyone";
+  const std::uint64_t xid = std::max(socket->member_xid, socket->everyone_xid);
+  socket->member_xid = socket->everyone_xid = 0;
+  socket->message = R"({"type":"changes","scope":")" + std::string(scope) + R"(","xid":")" + std::to_string(xid) + R"("})";
   socket->writing = true;
   socket->ws.async_write(net::buffer(socket->message),
                          net::bind_executor(socket->strand, [socket](const beast::error_code& error, std::size_t) {
@@ -116,11 +119,12 @@ net::awaitable<void> run_poke_socket(beast::tcp_stream stream, Request request, 
   auto [accept_error] = co_await socket->ws.async_accept(request, kUseAwaitable);
   if (accept_error) co_return;
 
-  const auto subscription = hub.subscribe(member_id, [socket] {
-    net::post(socket->strand, [socket] { socket->member_poked = true; flush(socket); });
+  // A payload without a transaction id (xid 0) still pokes: 1 is older than any cursor.
+  const auto subscription = hub.subscribe(member_id, [socket](std::uint64_t xid) {
+    net::post(socket->strand, [socket, xid] { socket->member_xid = std::max({socket->member_xid, xid, std::uint64_t{1}}); flush(socket); });
   });
-  const auto everyone = hub.subscribe("*", [socket] {
-    net::post(socket->strand, [socket] { socket->everyone_poked = true; flush(socket); });
+  const auto everyone = hub.subscribe("*", [socket](std::uint64_t xid) {
+    net::post(socket->strand, [socket, xid] { socket->everyone_xid = std::max({socket->everyone_xid, xid, std::uint64_t{1}}); flush(socket); });
   });
   // The reader runs on the strand too; it ends when the peer closes, goes silent past the
   // ping timeout, or sends too much.

@@ -1,5 +1,7 @@
 #include "sync/poke_hub.hpp"
 
+#include <charconv>
+#include <system_error>
 #include <vector>
 
 namespace nnw::server::sync {
@@ -27,14 +29,22 @@ void PokeHub::unsubscribe(std::uint64_t subscription) {
 }
 
 void PokeHub::publish(std::string_view channel_payload) {
+  const auto colon = channel_payload.find(':');
+  const std::string_view key = channel_payload.substr(0, colon);
+  std::uint64_t xid = 0;
+  if (colon != std::string_view::npos) {
+    const std::string_view digits = channel_payload.substr(colon + 1);
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), xid);
+    if (ec != std::errc{} || end != digits.data() + digits.size()) xid = 0;
+  }
   std::vector<Poke> pokes;
   {
     std::lock_guard lock(mutex_);
     // "*" reaches the subscriptions made for "*": every session makes one.
-    const auto [first, last] = by_member_.equal_range(channel_payload);
+    const auto [first, last] = by_member_.equal_range(key);
     for (auto it = first; it != last; ++it) pokes.push_back(subscribers_.at(it->second).poke);
   }
-  for (const auto& poke : pokes) poke();  // outside the lock: a poke only posts
+  for (const auto& poke : pokes) poke(xid);  // outside the lock: a poke only posts
 }
 
 std::size_t PokeHub::subscribers() const {

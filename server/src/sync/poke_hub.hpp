@@ -15,11 +15,14 @@ namespace nnw::server::sync {
 
 class PokeHub {
  public:
-  using Poke = std::function<void()>;  // must not block: it posts to the session's strand
+  // Called with the committing transaction's id (0 when the payload named none). Must not
+  // block: it posts to the session's strand.
+  using Poke = std::function<void(std::uint64_t xid)>;
 
   std::uint64_t subscribe(std::string member_id, Poke poke);
   void unsubscribe(std::uint64_t subscription);
   // Pokes the subscriptions of a member id, or of "*" (changes for everyone: catalog, rules).
+  // The payload is "<member id or *>:<xid>" (migration 0010); a bare key is accepted too.
   void publish(std::string_view channel_payload);
   std::size_t subscribers() const;
 
