@@ -13,11 +13,12 @@
 const STORAGE_VERSION = 1;
 const ENTRIES_KEPT = 50;                  // newest wallet entries kept for the Monedero page
 const PULL_PAGE = 500;                    // changes per pull request (server max 1000)
-const SETTLE_RETRY_MS = [50, 100, 200, 400, 800];  // poked but nothing servable yet: pull again
+const SETTLE_RETRY_MS = { first: 25, max: 2_000 };  // poked, the change not servable yet: pull again
 const SAFETY_PULL_MS = 30_000;            // a pull now and then, should a poke be lost
 const SOCKET_BACKOFF_MS = { first: 500, max: 30_000 };
 const WRITE_BACKOFF_MS = { first: 250, max: 30_000 };
 const REQUEST_TIMEOUT_MS = 15_000;
+const SOCKET_OPEN_TIMEOUT_MS = 10_000;    // a handshake that hangs (captive portal, dead route) is given up
 
 /** Which derived documents a change kind makes stale (refetched once per pull). */
 const STALE_BY_KIND = {
@@ -64,9 +65,9 @@ export class SyncClient {
   #baseUrl; #token; #storage; #fetch; #WebSocket; #rules; #key;
   #state; #queue; #connection = 'offline'; #listeners = new Set();
   #socket = null; #socketAttempt = 0; #socketTimer = null; #safetyTimer = null;
-  #running = false; #pulling = null; #pullAgain = false;
+  #running = false; #pulling = null; #pullAgain = false; #pokedXid = 0n; #waitingForPoke = false;
   #flushing = null; #waiters = new Map(); #writeTimer = null;
-  #onOnline = () => { this.#reconnectSoon(0); this.#kickQueue(); };
+  #onOnline = () => this.reconnect();
 
   /**
    * @param {object} options
@@ -228,15 +229,23 @@ export class SyncClient {
     this.#emit({ type: 'state' });
   }
 
-  /** After a poke: pull, and if the commit is not servable yet (older transactions still open), pull again shortly. */
-  async #pullAfterPoke() {
-    const before = this.#state.cursor;
-    const changed = () => this.#state.cursor !== before;
-    await this.refresh();
-    for (const wait of SETTLE_RETRY_MS) {
-      if (changed() || !this.#running) return;
-      await sleep(wait);
-      await this.refresh();
+  /**
+   * After a poke: pull until the cursor has passed the poked transaction. A commit becomes
+   * servable only once every older transaction in the database has ended (docs/sync.md), so a
+   * pull right after the poke may come back without it: pull again, sooner first.
+   */
+  async #pullAfterPoke(xid) {
+    if (xid > this.#pokedXid) this.#pokedXid = xid;
+    if (this.#waitingForPoke) return;  // the loop below is already waiting; it now waits for this one too
+    this.#waitingForPoke = true;
+    try {
+      for (let attempt = 0; this.#running; attempt += 1) {
+        await this.refresh();
+        if (cursorXid(this.#state.cursor) > this.#pokedXid) return;
+        await sleep(Math.min(SETTLE_RETRY_MS.max, SETTLE_RETRY_MS.first * 2 ** Math.min(attempt, 10)));
+      }
+    } finally {
+      this.#waitingForPoke = false;
     }
   }
 
@@ -302,7 +311,11 @@ export class SyncClient {
     const set = (patch) => { this.#state = { ...this.#state, ...patch }; };
     if (stale.has('cashback')) tasks.push(this.#request('GET', `${me}/cashback`).then(({ json }) => set({ cashback: json })));
     if (stale.has('loyalty')) tasks.push(this.#request('GET', `${me}/loyalty`).then(({ json }) => set({ loyalty: json })));
-    if (stale.has('travel')) tasks.push(this.#request('GET', `${me}/travel`).then(({ json }) => set({ travel: json })));
+    if (stale.has('travel')) {
+      // No campaign running (404 no_active_campaign) is a state, not a failure.
+      tasks.push(this.#request('GET', `${me}/travel`).then(({ json }) => set({ travel: json }),
+        (e) => { if (e instanceof RequestError && e.status === 404) set({ travel: null }); else throw e; }));
+    }
     if (stale.has('entries')) {
       tasks.push(this.#request('GET', `${me}/wallet/entries?limit=${ENTRIES_KEPT}`).then(({ json }) => set({ entries: json.entries.map(entryOf) })));
     }
@@ -375,7 +388,9 @@ export class SyncClient {
       return;
     }
     this.#socket = socket;
+    const openTimer = setTimeout(() => { if (socket.readyState !== 1) socket.close(); }, SOCKET_OPEN_TIMEOUT_MS);
     socket.onopen = () => {
+      clearTimeout(openTimer);
       this.#socketAttempt = 0;
       this.#setConnection('online');
       // Whatever happened while the socket was down: pull it, and send what was queued.
@@ -385,10 +400,14 @@ export class SyncClient {
     socket.onmessage = (event) => {
       let message = null;
       try { message = JSON.parse(event.data); } catch { return; }
-      if (message?.type === 'changes') this.#pullAfterPoke().catch(() => {});
+      if (message?.type !== 'changes') return;
+      let xid = 0n;
+      try { xid = BigInt(message.xid ?? 0); } catch { xid = 0n; }
+      this.#pullAfterPoke(xid).catch(() => {});
     };
     socket.onerror = () => {};  // onclose follows
     socket.onclose = () => {
+      clearTimeout(openTimer);
       if (this.#socket === socket) this.#socket = null;
       this.#setConnection('offline');
       this.#reconnectSoon();
@@ -405,6 +424,14 @@ export class SyncClient {
 
   /** For tests and the page's "reconnect" button: drop the socket as a network loss would. */
   dropConnection() { this.#socket?.close(); }
+
+  /** The network is back (the browser's `online` event, a "retry" button): reconnect and send now. */
+  reconnect() {
+    this.#socketAttempt = 0;
+    this.#reconnectSoon(0);
+    clearTimeout(this.#writeTimer);
+    this.#kickQueue();
+  }
 
   #setConnection(connection) {
     if (this.#connection === connection) return;
@@ -483,6 +510,11 @@ export class SyncClient {
       try { listener(this, event); } catch (e) { queueMicrotask(() => { throw e; }); }
     }
   }
+}
+
+/** The transaction-id half of a cursor "<xid>.<id>", as a BigInt (0 without a cursor). */
+function cursorXid(cursor) {
+  try { return cursor ? BigInt(cursor.slice(0, cursor.indexOf('.'))) : 0n; } catch { return 0n; }
 }
 
 function emptyState(memberId) {
