@@ -139,6 +139,7 @@ async function start(session) {
     renderNav(app, views);
     views[app.route].update?.({ type: 'state' });
   }
+  app.views = views;
   window.nnw = app;  // for the browser tests and the benchmark
 }
 

@@ -11,6 +11,7 @@ export function shopView(app) {
   const cart = new Cart(JSON.parse(localStorage.getItem(CART_KEY) ?? '[]'));
   let products = new Map();
   let lastPreview = null;
+  let lastRequest = null;
   let wasUnlocked = false;
   const rows = new Map();  // sku → the cart row's live elements
 
@@ -112,6 +113,7 @@ export function shopView(app) {
         : '';
       r.li.classList.toggle('discounted', line.discounted_units > 0);
       r.total.textContent = money(line.total_cents);
+      r.li.dataset.discountCents = String(line.discount_cents);
       if (cartList.children[i] !== r.li) cartList.insertBefore(r.li, cartList.children[i] ?? null);
       i += 1;
     }
@@ -124,6 +126,7 @@ export function shopView(app) {
   totals.replaceChildren(...totalRows.flatMap(([key, label]) => [h('dt', { class: key === 'total' ? 'total' : '' }, label), totalCells.get(key)]));
 
   function renderTotals(p) {
+    for (const key of ['subtotal', 'discount', 'shipping', 'total']) totalCells.get(key).dataset.cents = String(p[`${key}_cents`]);
     totalCells.get('subtotal').textContent = money(p.subtotal_cents);
     totalCells.get('discount').textContent = p.discount_cents > 0 ? `−${money(p.discount_cents)}` : money(0);
     totalCells.get('shipping').textContent = money(p.shipping_cents);
@@ -183,8 +186,10 @@ export function shopView(app) {
   function render() {
     const context = app.checkoutContext();
     if (!context || products.size === 0) { pvText.textContent = 'Cargando tus datos…'; return null; }
-    const preview = app.rules.previewCart(previewRequest(context, products, cart));
+    const request = previewRequest(context, products, cart);
+    const preview = app.rules.previewCart(request);
     if (preview.error) { pvText.textContent = `No se pudo calcular: ${preview.error.message}`; return null; }
+    lastRequest = request;
     lastPreview = preview;
     renderMeter(preview);
     renderLines(preview);
@@ -252,6 +257,8 @@ export function shopView(app) {
     title: 'Tienda',
     cart,
     render,
+    /** What the page shows: the rules request it built and the preview it drew. */
+    get shown() { return { request: lastRequest, preview: lastPreview }; },
     update(event) {
       const catalog = app.state()?.catalog;
       if (catalog && (products.size === 0 || event?.type === 'catalog' || catalog.catalog_version !== this.catalogVersion)) {

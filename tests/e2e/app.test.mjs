@@ -1,0 +1,228 @@
+// The web app in headless Chromium against a real server and PostgreSQL (tests/support/stack.mjs):
+// the cart preview crossing 2,930 PV equals the server's, a 409 shows the server's numbers,
+// checkout pays from the wallet, a transfer reaches another member's open page, the preview
+// works offline and queued writes wait, an admin's approval reaches the member. Screenshots
+// at 375 px and 1280 px go to tests/artifacts/e2e/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { startStack, repoRoot, tail } from '../support/stack.mjs';
+import { launchBrowser, signIn, webRoot } from './browser.mjs';
+
+const artifacts = path.join(repoRoot, 'tests/artifacts/e2e');
+mkdirSync(artifacts, { recursive: true });
+const PHONE = { width: 375, height: 812 };
+const DESKTOP = { width: 1280, height: 900 };
+
+let stack;
+let browser;
+const contexts = {};
+
+before(async () => {
+  stack = await startStack({ env: { NNW_WEB_ROOT: webRoot }, logDir: artifacts });
+  browser = await launchBrowser();
+  console.log(`# chromium ${browser.version()}, server ${stack.baseUrl}`);
+});
+
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+async function newPage(name, viewport) {
+  const context = await browser.newContext({ viewport, locale: 'es-MX', timezoneId: 'America/Mexico_City' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  contexts[name] = { context, page, errors };
+  return page;
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+}
+
+const cents = (page, selector) => page.$eval(selector, (el) => Number(el.dataset.cents));
+const balanceText = (page) => page.textContent('#balance');
+const formatIn = (page, amount) => page.evaluate((c) => new Intl.NumberFormat('es-MX', { style: 'currency', currency: 'MXN' })
+  .format(`${Math.trunc(c / 100)}.${String(Math.abs(c) % 100).padStart(2, '0')}`), amount);
+
+async function serverPreview(token, lines) {
+  const res = await fetch(`${stack.baseUrl}/v1/checkout/preview`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Idempotency-Key': `e2e-${Math.random()}` },
+    body: JSON.stringify({ lines }),
+  });
+  assert.equal(res.status, 200, await res.clone().text());
+  return res.json();
+}
+
+async function serverBalance(token) {
+  const res = await fetch(`${stack.baseUrl}/v1/members/me/wallet`, { headers: { Authorization: `Bearer ${token}` } });
+  return (await res.json()).balance_cents;
+}
+
+test('the web app, end to end in Chromium', { timeout: 150000 }, async (t) => {
+  const bruno = await newPage('bruno', PHONE);
+  const brunoToken = await stack.login({ member_number: 'NN-1001' });
+  const brunoStart = await serverBalance(brunoToken);
+
+  await t.test('the cart crosses 2,930 PV and the bonus unit is discounted', async () => {
+    await signIn(bruno, stack.baseUrl, { member: 'NN-1001' });
+    await bruno.waitForSelector('#catalog button[data-sku="NN-OMEGA3"]');
+    await bruno.waitForFunction(() => document.querySelector('#total-total')?.dataset.cents !== undefined);
+    let clicks = 0;
+    while ((await cents(bruno, '#total-discount')) === 0) {
+      assert.ok(clicks < 12, 'the discount never appeared');
+      const before = await bruno.textContent('#pv-text');
+      if (clicks < 8) assert.match(before, /te faltan [\d,]+ PV/);
+      await bruno.click('#catalog button[data-sku="NN-OMEGA3"]');
+      clicks += 1;
+    }
+    // 10 × 350 PV from 0: the 9th unit reaches 2,930, the 10th is the bonus unit at 70% off.
+    assert.equal(clicks, 10);
+    assert.equal(await bruno.getAttribute('#pv-meter', 'aria-valuenow'), '2930');
+    assert.ok(await bruno.isVisible('#unlock'));
+    assert.match(await bruno.textContent('#unlock'), /desbloquea tu cashback/);
+    assert.match(await bruno.textContent('#cart-lines li[data-sku="NN-OMEGA3"] .bonus'), /1 unidad al 70% de descuento/);
+    assert.equal(await cents(bruno, '#total-discount'), 41930);
+    await shot(bruno, 'tienda-375');
+  });
+
+  await t.test("the page's numbers equal the server's preview of the same cart", async () => {
+    const shown = await bruno.evaluate(() => window.nnw.views.tienda.shown);
+    const server = await serverPreview(brunoToken, shown.request.lines.map(({ sku, quantity }) => ({ sku, quantity })));
+    const { now: _pageNow, ...pageRequest } = shown.request;
+    const { now: _serverNow, ...serverRequest } = server.rules_request;
+    assert.deepEqual(pageRequest, serverRequest);
+    assert.equal(JSON.stringify(shown.preview), JSON.stringify(server.preview));
+    for (const key of ['subtotal', 'discount', 'shipping', 'total']) {
+      assert.equal(await cents(bruno, `#total-${key}`), server.preview[`${key}_cents`], key);
+    }
+    assert.equal(await bruno.textContent('#total-total'), await formatIn(bruno, server.preview.total_cents));
+  });
+
+  await t.test('a 409 shows the reason in Spanish and the server numbers', async () => {
+    await stack.sql("UPDATE shipping_rates SET shipping_cents = 19900 WHERE currency = 'MXN'");
+    await bruno.click('#confirm-order');
+    await bruno.waitForSelector('#order-rejected');
+    assert.match(await bruno.textContent('#order-reason'), /El costo de envío cambió/);
+    assert.match(await bruno.textContent('#server-totals'), /\$199\.00/);
+    await bruno.waitForFunction(() => document.querySelector('#total-shipping').dataset.cents === '19900');
+    assert.equal(await serverBalance(brunoToken), brunoStart, 'nothing was booked');
+  });
+
+  await t.test('checkout pays from the wallet and the balance drops', async () => {
+    const total = await cents(bruno, '#total-total');
+    await bruno.click('text=Todo con monedero');
+    await bruno.click('#confirm-order');
+    await bruno.waitForSelector('#order-confirmed', { timeout: 15000 });
+    assert.equal(await serverBalance(brunoToken), brunoStart - total);
+    await bruno.click('nav a[data-route=monedero]');
+    await bruno.waitForFunction((text) => document.querySelector('#balance')?.textContent === text,
+      await formatIn(bruno, brunoStart - total));
+    await bruno.waitForSelector('#entries tr[data-type="ORDER_PAYMENT"]');
+    await shot(bruno, 'monedero-375');
+  });
+
+  await t.test("a transfer arrives on the recipient's open page without a reload", async () => {
+    const carla = await newPage('carla', DESKTOP);
+    await signIn(carla, stack.baseUrl, { member: 'NN-1002' });
+    await carla.click('nav a[data-route=monedero]');
+    const carlaToken = await stack.login({ member_number: 'NN-1002' });
+    const carlaStart = await serverBalance(carlaToken);
+    await carla.waitForFunction((text) => document.querySelector('#balance')?.textContent === text, await formatIn(carla, carlaStart));
+    await carla.evaluate(() => { window.notReloaded = true; });
+
+    await bruno.fill('#transfer-to', 'NN-1002');
+    await bruno.fill('#transfer-amount', '150.00');
+    await bruno.click('#transfer-review');
+    assert.match(await bruno.textContent('#transfer-status'), /¿Enviar \$150\.00 a NN-1002\?/);
+    assert.equal(await serverBalance(carlaToken), carlaStart, 'nothing moves before the confirmation');
+    await bruno.click('#transfer-confirm');
+    await bruno.waitForSelector('#transfer-done');
+    await carla.waitForFunction((text) => document.querySelector('#balance')?.textContent === text,
+      await formatIn(carla, carlaStart + 15000), { timeout: 10000 });
+    assert.equal(await carla.evaluate(() => window.notReloaded), true);
+    await carla.waitForSelector('#entries tr[data-type="TRANSFER_IN"]');
+    await shot(carla, 'monedero-1280');
+  });
+
+  await t.test('offline: the preview still updates and writes wait as pending', async () => {
+    const { context } = contexts.bruno;
+    await bruno.click('nav a[data-route=tienda]');
+    await bruno.click('#catalog button[data-sku="NN-VITC"]');
+    const before = await cents(bruno, '#total-subtotal');
+    await context.setOffline(true);
+    await bruno.waitForSelector('#connection[data-state="offline"]');
+    await bruno.click('#catalog button[data-sku="NN-VITC"]');
+    await bruno.waitForFunction((n) => Number(document.querySelector('#total-subtotal').dataset.cents) === n, before + 32900);
+    await bruno.fill('#cart-lines li[data-sku="NN-VITC"] input.qty', '5');
+    await bruno.waitForFunction((n) => Number(document.querySelector('#total-subtotal').dataset.cents) === n, before + 4 * 32900);
+    await shot(bruno, 'tienda-offline-375');
+
+    const carla = contexts.carla.page;
+    const carlaToken = await stack.login({ member_number: 'NN-1002' });
+    const carlaBefore = await serverBalance(carlaToken);
+    await bruno.click('nav a[data-route=monedero]');
+    await bruno.fill('#transfer-to', 'NN-1002');
+    await bruno.fill('#transfer-amount', '20.00');
+    await bruno.click('#transfer-review');
+    await bruno.click('#transfer-confirm');
+    await bruno.waitForSelector('#pending li');
+    assert.match(await bruno.textContent('#pending'), /Transferencia pendiente/);
+    assert.equal(await serverBalance(carlaToken), carlaBefore, 'nothing is sent while offline');
+    await context.setOffline(false);
+    await bruno.waitForSelector('#transfer-done', { timeout: 20000 });
+    await bruno.waitForSelector('#pending', { state: 'hidden' });
+    await carla.waitForFunction((text) => document.querySelector('#balance')?.textContent === text,
+      await formatIn(carla, carlaBefore + 2000), { timeout: 10000 });
+  });
+
+  await t.test('an admin approves a withdrawal and the member sees it', async () => {
+    await bruno.fill('#withdrawal-amount', '300.00');
+    await bruno.fill('#withdrawal-bank', 'BBVA México');
+    await bruno.fill('#withdrawal-holder', 'Bruno Díaz');
+    await bruno.fill('#withdrawal-clabe', '002180700123456789');
+    assert.match(await bruno.textContent('#clabe-check'), /no válida/);
+    await bruno.fill('#withdrawal-clabe', '002180700123456788');
+    assert.match(await bruno.textContent('#clabe-check'), /CLABE válida/);
+    await bruno.click('#withdrawal-submit');
+    await bruno.waitForSelector('#withdrawal-done');
+    await bruno.waitForSelector('#withdrawals li[data-status="PENDIENTE"]');
+
+    const admin = await newPage('admin', DESKTOP);
+    await signIn(admin, stack.baseUrl, { admin: true });
+    const row = '#admin-withdrawals li[data-member="NN-1001"]';
+    await admin.waitForSelector(row);
+    await admin.fill(`${row} input.ref`, 'SPEI-E2E-0001');
+    await admin.click(`${row} button.primary`);
+    await admin.waitForSelector(row, { state: 'detached' });
+    await shot(admin, 'back-office-1280');
+
+    await bruno.waitForSelector('#withdrawals li[data-status="PAGADO"]', { timeout: 10000 });
+    assert.match(await bruno.textContent('#withdrawals li[data-status="PAGADO"]'), /SPEI-E2E-0001/);
+  });
+
+  await t.test('every view renders at 375 px and 1280 px without page errors', async () => {
+    for (const route of ['tienda', 'monedero', 'puntos', 'viaje']) {
+      await bruno.click(`nav a[data-route=${route}]`);
+      await bruno.waitForSelector(`nav a[data-route=${route}][aria-current=page]`);
+      await bruno.waitForTimeout(300);
+      await shot(bruno, `${route}-375`);
+      await bruno.setViewportSize(DESKTOP);
+      await shot(bruno, `${route}-1280`);
+      await bruno.setViewportSize(PHONE);
+    }
+    assert.match(await bruno.textContent('#travel-points'), /de 200 puntos/);
+    const admin = contexts.admin.page;
+    await admin.setViewportSize(PHONE);
+    await shot(admin, 'back-office-375');
+    for (const [name, { errors }] of Object.entries(contexts)) assert.deepEqual(errors, [], `${name}: page errors`);
+  });
+});
+
+process.on('exit', (code) => {
+  if (code !== 0 && stack) console.error(tail(path.join(artifacts, 'server-0.log')));
+});
