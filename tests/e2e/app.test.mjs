@@ -63,6 +63,25 @@ async function serverBalance(token) {
   return (await res.json()).balance_cents;
 }
 
+test('the web root is sent gzipped, with an ETag that revalidates to 304', async () => {
+  for (const file of ['/', '/app.js', '/wasm/nnw_rules.wasm']) {
+    const first = await fetch(`${stack.baseUrl}${file}`, { headers: { 'Accept-Encoding': 'gzip' } });
+    assert.equal(first.status, 200, file);
+    assert.equal(first.headers.get('content-encoding'), 'gzip', file);
+    assert.equal(first.headers.get('vary'), 'Accept-Encoding', file);
+    const body = Buffer.from(await first.arrayBuffer());  // fetch has already gunzipped it
+    const etag = first.headers.get('etag');
+    assert.ok(etag, file);
+    const again = await fetch(`${stack.baseUrl}${file}`, { headers: { 'Accept-Encoding': 'gzip', 'If-None-Match': etag } });
+    assert.equal(again.status, 304, file);
+    const plain = await fetch(`${stack.baseUrl}${file}`, { headers: { 'Accept-Encoding': 'identity' } });
+    assert.equal(plain.headers.get('content-encoding'), null, file);
+    assert.deepEqual(Buffer.from(await plain.arrayBuffer()), body, file);
+  }
+  const wasm = await fetch(`${stack.baseUrl}/wasm/nnw_rules.wasm`);
+  assert.equal(wasm.headers.get('content-type'), 'application/wasm');
+});
+
 test('the web app, end to end in Chromium', { timeout: 150000 }, async (t) => {
   const bruno = await newPage('bruno', PHONE);
   const brunoToken = await stack.login({ member_number: 'NN-1001' });

@@ -106,14 +106,19 @@ export function shopView(app) {
     for (const line of preview.lines) {
       const r = row(line.sku);
       seen.add(line.sku);
-      if (document.activeElement !== r.qty) r.qty.value = String(line.quantity);
-      r.detail.textContent = ` ${line.quantity} × ${money(line.unit_price_cents)} · ${formatInt(line.line_pv)} PV`;
-      r.bonus.textContent = line.discounted_units > 0
-        ? ` ${line.discounted_units} ${line.discounted_units === 1 ? 'unidad' : 'unidades'} al 70% de descuento: −${money(line.discount_cents)}`
-        : '';
-      r.li.classList.toggle('discounted', line.discounted_units > 0);
-      r.total.textContent = money(line.total_cents);
-      r.li.dataset.discountCents = String(line.discount_cents);
+      if (document.activeElement !== r.qty && r.qty.value !== String(line.quantity)) r.qty.value = String(line.quantity);
+      // Only the lines whose numbers moved are written: a quantity change touches one or two.
+      const key = `${line.quantity}|${line.discounted_units}|${line.discount_cents}|${line.total_cents}`;
+      if (r.key !== key) {
+        r.key = key;
+        r.detail.textContent = ` ${line.quantity} × ${money(line.unit_price_cents)} · ${formatInt(line.line_pv)} PV`;
+        r.bonus.textContent = line.discounted_units > 0
+          ? ` ${line.discounted_units} ${line.discounted_units === 1 ? 'unidad' : 'unidades'} al 70% de descuento: −${money(line.discount_cents)}`
+          : '';
+        r.li.classList.toggle('discounted', line.discounted_units > 0);
+        r.total.textContent = money(line.total_cents);
+        r.li.dataset.discountCents = String(line.discount_cents);
+      }
       if (cartList.children[i] !== r.li) cartList.insertBefore(r.li, cartList.children[i] ?? null);
       i += 1;
     }
@@ -199,9 +204,12 @@ export function shopView(app) {
     return preview;
   }
 
+  let saveTimer = null;
   function changed() {
-    localStorage.setItem(CART_KEY, JSON.stringify(cart.lines()));
-    outcome.replaceChildren();
+    // Saved after the frame: the preview on screen comes first.
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(() => localStorage.setItem(CART_KEY, JSON.stringify(cart.lines())), 0);
+    if (outcome.firstChild) outcome.replaceChildren();
     render();
     if (document.activeElement !== walletInput) walletInput.value = walletMax();
     updateWalletHint();
@@ -231,6 +239,7 @@ export function shopView(app) {
         h('p', {}, `Saldo del monedero: ${money(result.response.balance_cents)}`)));
       announce('Pedido confirmado', 'ok');
       cart.quantities.clear();
+      clearTimeout(saveTimer);
       localStorage.setItem(CART_KEY, '[]');
       await app.refreshContext();
       render();

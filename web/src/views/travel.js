@@ -8,6 +8,9 @@ import { progressBar } from './progress.js';
 const REASONS = { OUTSIDE_CAMPAIGN: 'fuera de la campaña', CAMPAIGN_CLOSED: 'campaña cerrada', RANK_ALREADY_COUNTED: 'rango ya contado', DIRECT_RANK_ALREADY_COUNTED: 'rango del directo ya contado' };
 const TYPES = { KIT_SOLD: 'Kit vendido', RANK_REACHED: 'Rango alcanzado', DIRECT_RANK_REACHED: 'Rango de un directo' };
 
+/** FULL_PROTECT → "Full Protect", EMBAJADOR_SOLIDARIO → "Embajador Solidario". */
+const words = (id) => id.toLowerCase().split('_').map((w) => w[0].toUpperCase() + w.slice(1)).join(' ');
+
 export function travelView(app) {
   const body = h('div', { id: 'travel' }, h('p', { class: 'muted' }, 'Cargando…'));
   const el = h('section', { 'aria-labelledby': 'travel-title', class: 'wide' }, h('h2', { id: 'travel-title' }, 'NN Travel'), body);
@@ -22,10 +25,10 @@ export function travelView(app) {
     const now = Date.now();
     const promos = t.campaign.promo_windows.map((w) => {
       const active = Date.parse(w.starts_at) <= now && now < Date.parse(w.ends_at);
-      return h('li', { class: active ? 'promo-now' : '' }, `${formatDate(w.starts_at)} – ${formatDate(w.ends_at)}`, active ? h('span', { class: 'badge ok' }, ' Promoción vigente: puntos dobles') : '');
+      return h('li', { class: active ? 'promo-now' : '' }, `${formatDate(w.starts_at)} – ${formatDate(w.ends_at)}`, active ? [' ', h('span', { class: 'badge ok' }, 'Promoción vigente: puntos dobles')] : '');
     });
-    const label = (e) => `${TYPES[e.type] ?? e.type}${e.kit ? ` ${e.kit}` : ''}${e.rank ? ` ${e.rank}` : ''}`;
-    body.replaceChildren(
+    const label = (e) => `${TYPES[e.type] ?? e.type}${e.kit ? ` ${words(e.kit)}` : ''}${e.rank ? ` ${words(e.rank)}` : ''}`;
+    body.replaceChildren(...[
       h('p', {}, h('strong', {}, t.campaign.name), ` · del ${formatDate(t.campaign.starts_at)} al ${formatDate(t.campaign.ends_at)}`),
       t.qualified ? h('p', { class: 'badge ok big', id: 'travel-qualified' }, '¡Calificaste para el viaje!') : null,
       h('p', { class: 'big', id: 'travel-points' }, `${formatInt(t.points)} de ${formatInt(t.target_points)} puntos`),
@@ -40,7 +43,8 @@ export function travelView(app) {
       h('h3', {}, 'Eventos'),
       h('ul', { class: 'list' },
         t.accepted.slice().reverse().slice(0, 30).map((e) => h('li', {}, `${formatDateTime(e.occurred_at)} · ${label(e)}`, h('span', {}, `+${e.points}${e.column === 'PROMO' ? ' (promo)' : ''}`))),
-        t.rejected.map((e) => h('li', { class: 'muted' }, `${formatDateTime(e.occurred_at)} · ${label(e)}`, h('span', {}, `0 · ${REASONS[e.reason] ?? e.reason}`)))));
+        t.rejected.map((e) => h('li', { class: 'muted' }, `${formatDateTime(e.occurred_at)} · ${label(e)}`, h('span', {}, `0 · ${REASONS[e.reason] ?? e.reason}`))))]
+      .filter(Boolean));
   }
 
   return {
