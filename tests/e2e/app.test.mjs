@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
 import path from 'node:path';
 import { startStack, repoRoot, tail } from '../support/stack.mjs';
 import { launchBrowser, signIn, webRoot } from './browser.mjs';
@@ -56,6 +57,19 @@ async function serverPreview(token, lines) {
   });
   assert.equal(res.status, 200, await res.clone().text());
   return res.json();
+}
+
+/** RFC 6238: the code an authenticator shows for a base32 secret at a Unix time. */
+function totp(secretBase32, unixSeconds) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const ch of secretBase32.replace(/=+$/, '')) bits += alphabet.indexOf(ch).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(unixSeconds / 30)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const at = mac[mac.length - 1] & 15;
+  return String((mac.readUInt32BE(at) & 0x7fffffff) % 1000000).padStart(6, '0');
 }
 
 async function serverBalance(token) {
@@ -222,6 +236,28 @@ test('the web app, end to end in Chromium', { timeout: 150000 }, async (t) => {
 
     await bruno.waitForSelector('#withdrawals li[data-status="PAGADO"]', { timeout: 10000 });
     assert.match(await bruno.textContent('#withdrawals li[data-status="PAGADO"]'), /SPEI-E2E-0001/);
+  });
+
+  await t.test('TOTP enrolment shows a QR code and confirms with a code', async () => {
+    await bruno.click('#totp-enrol-start');
+    await bruno.waitForSelector('#totp-enrol .qr svg');
+    const secret = (await bruno.textContent('#totp-secret')).trim();
+    assert.match(secret, /^[A-Z2-7]{32}$/);
+    await bruno.fill('#totp-confirm-code', totp(secret, Date.now() / 1000));
+    await bruno.click('#totp-enrol button[type=submit]');
+    await bruno.waitForSelector('#totp-enrol .ok');
+    assert.match(await bruno.textContent('#totp-enrol'), /Autenticador activado/);
+    await bruno.fill('#withdrawal-amount', '6000.00');
+    assert.ok(await bruno.isVisible('#withdrawal-totp'), 'a code is asked above the step-up amount');
+    await bruno.fill('#withdrawal-amount', '');
+  });
+
+  await t.test('the back office charts cashback generated against used', async () => {
+    const admin = contexts.admin.page;
+    await admin.reload();
+    await admin.waitForSelector('#cashback-chart svg rect');
+    assert.ok((await admin.$$('#cashback-chart svg rect')).length >= 2);
+    assert.match(await admin.textContent('#admin-reports table'), /\d{4}-\d{2}/);
   });
 
   await t.test('every view renders at 375 px and 1280 px without page errors', async () => {
