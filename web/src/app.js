@@ -116,7 +116,7 @@ async function start(session) {
     view.update?.({ type: 'show' });
     document.title = `NN Wallet · ${view.title}`;
   };
-  addEventListener('hashchange', show);
+  addEventListener('hashchange', () => { show(); main.focus(); });
 
   if (app.client) {
     let contextTimer = null;

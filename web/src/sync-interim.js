@@ -80,7 +80,15 @@ export class SyncClient {
     return this.pulling;
   }
 
+  /** A poke whose change is not yet settled on the server finds nothing: pull again shortly. */
+  async poked(tries = 6) {
+    if (this.pulling) await this.pulling;  // it may have started before the poked change
+    const applied = await this.refresh();
+    if (applied === 0 && tries > 1 && !this.stopped) setTimeout(() => this.poked(tries - 1), 250);
+  }
+
   async pull() {
+    let applied = 0;
     try {
       let more = true;
       while (more) {
@@ -88,6 +96,7 @@ export class SyncClient {
         const { status, body } = await this.fetchJson(`/v1/sync${cursor}`);
         if (status !== 200) throw new Error(`sync ${status}`);
         await this.apply(body);
+        applied += body.changes.length + (body.snapshot ? 1 : 0);
         more = body.has_more;
       }
       this.setConnection('online');
@@ -95,6 +104,7 @@ export class SyncClient {
     } catch {
       this.setConnection('offline');
     }
+    return applied;
   }
 
   async apply(page) {
@@ -151,7 +161,7 @@ export class SyncClient {
     const socket = new WebSocket(url);
     this.socket = socket;
     socket.onopen = () => { this.retryMs = 500; this.refresh(); };
-    socket.onmessage = () => this.refresh();
+    socket.onmessage = () => this.poked();
     socket.onclose = () => {
       this.socket = null;
       if (this.stopped) return;
