@@ -30,6 +30,9 @@ export function shopView(app) {
   const outcome = h('div', { id: 'order-outcome', role: 'status', 'aria-live': 'polite' });
   const emptyNote = h('p', { class: 'muted', id: 'cart-empty' }, 'Tu carrito está vacío.');
   const ruleNote = h('p', { class: 'muted', id: 'rules-version' });
+  // On a phone the cart is below the catalog: a bar at the bottom keeps PV and total in sight.
+  const summary = h('a', { href: '#cart-title', class: 'cart-summary', id: 'cart-summary',
+    onclick: (e) => { e.preventDefault(); byTitle.focus(); byTitle.scrollIntoView(); } });
 
   const checkout = h('form', { class: 'checkout', onsubmit: (e) => { e.preventDefault(); confirmOrder(); } },
     field('Pagar con monedero (el resto con pago externo)', walletInput, walletHint),
@@ -46,8 +49,10 @@ export function shopView(app) {
       field('Buscar producto', search),
       productList),
     h('section', { 'aria-labelledby': 'cart-title', class: 'cart-section' },
-      h('h2', { id: 'cart-title' }, 'Carrito'),
-      meter, pvText, unlock, emptyNote, cartList, totals, loyaltyHint, checkout, ruleNote));
+      h('h2', { id: 'cart-title', tabindex: '-1' }, 'Carrito'),
+      meter, pvText, unlock, emptyNote, cartList, totals, loyaltyHint, checkout, ruleNote),
+    summary);
+  const byTitle = el.querySelector('#cart-title');
 
   search.addEventListener('input', renderCatalog);
 
@@ -200,6 +205,8 @@ export function shopView(app) {
     renderLines(preview);
     renderTotals(preview);
     confirmButton.disabled = preview.lines.length === 0;
+    summary.textContent = `Carrito: ${formatInt(preview.cart_pv)} PV · ${preview.pv_missing > 0 ? `faltan ${formatInt(preview.pv_missing)} PV` : '70% desbloqueado'} · ${money(preview.total_cents)}`;
+    summary.hidden = preview.lines.length === 0;
     ruleNote.textContent = `Reglas ${preview.rules_version} · calculado en tu dispositivo`;
     return preview;
   }
