@@ -98,6 +98,10 @@ TEST_F(SyncApi, SnapshotThenOnlyWhatChangedAfterIt) {
   EXPECT_EQ(recipient.at(0).at("payload").at("type"), "TRANSFER_IN");
   const auto after_doc = pull(b, "?cursor=" + next);
   EXPECT_TRUE(after_doc.at("snapshot").is_null());
+  // A new snapshot names the newest entry it counts: the client skips that entry if pulled again.
+  const auto again = pull(b);
+  EXPECT_EQ(again.at("snapshot").at("wallet").at("last_entry_id"), entry.at("entry_id"));
+  EXPECT_EQ(again.at("snapshot").at("wallet").at("balance_cents").as_int64(), 97500);
 
   // Nothing new: no changes, and the cursor does not go back.
   const auto quiet = pull(b, "?cursor=" + next);

@@ -78,7 +78,7 @@ std::string pull_snapshot(db::Connection& c, const nnw::rules::Engine& rules, co
   try {
     const db::Rows horizon = c.run(sql::member_changes_horizon.name, sql::member_changes_horizon.text);
     const Cursor cursor{std::string(horizon.text(0, 0)), 0};
-    const db::Rows wallet = c.run(sql::member_wallet_state.name, sql::member_wallet_state.text, db::Params().add(member_id));
+    const db::Rows wallet = c.run(sql::member_sync_wallet.name, sql::member_sync_wallet.text, db::Params().add(member_id));
     std::string out;
     nnw::rules::json::Writer w(out);
     w.begin_object().field("cursor", std::string_view(format_cursor(cursor))).field("has_more", false);
@@ -90,7 +90,8 @@ std::string pull_snapshot(db::Connection& c, const nnw::rules::Engine& rules, co
     } else {
       const std::string market(wallet.text(0, 0));
       w.key("wallet").begin_object().field("market", std::string_view(market)).field("currency", wallet.text(0, 1));
-      w.field("balance_cents", wallet.int64(0, 2)).field("status", wallet.text(0, 3)).end_object();
+      w.field("balance_cents", wallet.int64(0, 2)).field("status", wallet.text(0, 3));
+      w.field("last_entry_id", wallet.int64(0, 4)).end_object();
       w.key("cashback").raw(incentives::cashbacks_json(c, member_id, now_s));
       w.key("loyalty").raw(incentives::loyalty_status(c, rules, member_id, market, now_s));
     }
