@@ -3,8 +3,8 @@
 import { loadRules } from '/wasm/index.browser.js';
 import { api, setToken, post } from './api.js';
 import { h, byId, field, announce } from './dom.js';
+import { reasonText } from './reasons.js';
 import { SyncClient } from './sync-adapter.js';
-import { contextOf } from './cart.js';
 import { shopView } from './views/shop.js';
 import { walletView } from './views/wallet.js';
 import { loyaltyView } from './views/loyalty.js';
@@ -12,7 +12,6 @@ import { travelView } from './views/travel.js';
 import { adminView } from './views/admin.js';
 
 const SESSION_KEY = 'nnw.session';
-const CONTEXT_KEY = 'nnw.checkout-context';
 const CONNECTION_TEXT = { online: 'En línea', connecting: 'Conectando…', offline: 'Sin conexión: los cambios se guardan y se envían al volver' };
 const PENDING_TEXT = { queued: 'en cola', sending: 'enviando', retrying: 'reintentando' };
 const KIND_TEXT = { order: 'Pedido', transfer: 'Transferencia', withdrawal: 'Retiro', 'withdrawal-cancel': 'Cancelación de retiro', reward: 'Recompensa' };
@@ -47,7 +46,6 @@ async function signIn(body) {
 function signOut(app) {
   app?.client?.stop();
   localStorage.removeItem(SESSION_KEY);
-  localStorage.removeItem(CONTEXT_KEY);
   location.hash = '';
   showLogin();
 }
@@ -63,13 +61,14 @@ function renderNav(app, views) {
 
 function renderConnection(app) {
   const status = byId('connection');
-  const connection = app.client?.connection ?? 'online';
+  // The socket may outlive an unplugged network for a while; the browser knows sooner.
+  const connection = navigator.onLine ? app.client?.connection ?? 'online' : 'offline';
   status.dataset.state = connection;
   status.textContent = CONNECTION_TEXT[connection];
   const pending = app.client?.pending ?? [];
   byId('pending').replaceChildren(...pending.map((p) =>
     h('li', { dataset: { state: p.state } }, `${KIND_TEXT[p.kind] ?? p.kind} pendiente (${PENDING_TEXT[p.state] ?? p.state})`
-      + (p.last_error ? ` · ${p.last_error}` : ''))));
+      + (p.last_error ? ` · ${p.last_error.message ?? p.last_error}` : ''))));
   byId('pending').hidden = pending.length === 0;
 }
 
@@ -83,18 +82,18 @@ async function start(session) {
     route: null,
     state: () => app.client?.state ?? null,
     currency: () => app.client?.state?.wallet?.currency ?? 'MXN',
-    context: JSON.parse(localStorage.getItem(CONTEXT_KEY) ?? 'null'),
-    checkoutContext: () => app.context,
-    setContext(rulesRequest) {
-      app.context = contextOf(rulesRequest);
-      localStorage.setItem(CONTEXT_KEY, JSON.stringify(app.context));
+    /**
+     * The member's inputs to a cart preview (market, period PV, latest cashback, shipping) as
+     * the server books them: the sync client's, or the server's own from a 409 until the
+     * client next refetches them.
+     */
+    checkoutContext() {
+      const synced = app.state()?.checkout ?? null;
+      return app.override && app.override.base === synced ? app.override.context : synced;
     },
-    /** The member's market, period PV, latest cashback and shipping, as the server reads them. */
-    async refreshContext() {
-      try {
-        const answer = await post('/v1/checkout/preview', { lines: [] });
-        app.setContext(answer.rules_request);
-      } catch { /* offline: keep the last one */ }
+    overrideContext(rulesRequest) {
+      const { market, period_pv, cashback, shipping_cents } = rulesRequest;
+      app.override = { base: app.state()?.checkout ?? null, context: { market, period_pv, cashback: cashback ?? null, shipping_cents } };
     },
   };
 
@@ -102,7 +101,7 @@ async function start(session) {
   if (session.role === 'admin') {
     views = { admin: adminView(app) };
   } else {
-    app.client = new SyncClient({ baseUrl: '', token: session.token, storage: localStorage, rules });
+    app.client = new SyncClient({ baseUrl: '', token: session.token, memberId: session.subject, storage: localStorage, rules });
     views = { tienda: shopView(app), monedero: walletView(app), puntos: loyaltyView(app), viaje: travelView(app) };
   }
 
@@ -119,23 +118,21 @@ async function start(session) {
   addEventListener('hashchange', () => { show(); main.focus(); });
 
   if (app.client) {
-    let contextTimer = null;
     app.client.subscribe((client, event) => {
       renderConnection(app);
-      if (event.type === 'state' || event.type === 'applied') {
-        clearTimeout(contextTimer);
-        contextTimer = setTimeout(() => app.refreshContext().then(() => views.tienda.update(event)), 50);
-      }
-      if (event.type === 'rejected' && event.result?.status === 409) announce('El servidor rechazó un cambio pendiente.', 'error');
+      if (event.type === 'rejected') announce(`${KIND_TEXT[event.kind] ?? 'Cambio'} rechazado: ${reasonText(event.error, app.currency())}`, 'error');
       views[app.route]?.update?.(event);
+      if (app.route !== 'tienda' && (event.type === 'state' || event.type === 'catalog')) views.tienda.update(event);
     });
+    addEventListener('online', () => renderConnection(app));
+    addEventListener('offline', () => renderConnection(app));
   }
   show();
   renderConnection(app);
   if (app.client) {
     const wallet = await api('GET', '/v1/members/me/wallet').catch(() => null);
     if (wallet) app.session.member_number = wallet.member_number;
-    await Promise.all([app.client.start(), app.context ? null : app.refreshContext()]);
+    await app.client.start();
     renderNav(app, views);
     views[app.route].update?.({ type: 'state' });
   }

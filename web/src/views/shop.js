@@ -2,7 +2,8 @@
 // on every change (also offline), then confirmed by the server, paying from the wallet.
 import { h, field, announce } from '../dom.js';
 import { formatMoney, formatInt, formatDate, parseMoney } from '../money.js';
-import { Cart, previewRequest } from '../cart.js';
+import { Cart, utcNow } from '../cart.js';
+import { cartRequest } from '../sync-adapter.js';
 import { reasonText } from '../reasons.js';
 
 const CART_KEY = 'nnw.cart';
@@ -166,7 +167,7 @@ export function shopView(app) {
   }
 
   function renderLoyalty() {
-    const loyalty = app.state()?.loyalty;
+    const loyalty = app.state()?.loyalty?.status;
     const w = loyalty?.window;
     if (!w) { loyaltyHint.textContent = ''; return; }
     if (w.open && !w.earned) {
@@ -196,7 +197,7 @@ export function shopView(app) {
   function render() {
     const context = app.checkoutContext();
     if (!context || products.size === 0) { pvText.textContent = 'Cargando tus datos…'; return null; }
-    const request = previewRequest(context, products, cart);
+    const request = cartRequest({ checkout: context, catalog: app.state().catalog }, cart.quantities, utcNow());
     const preview = app.rules.previewCart(request);
     if (preview.error) { pvText.textContent = `No se pudo calcular: ${preview.error.message}`; return null; }
     lastRequest = request;
@@ -248,7 +249,6 @@ export function shopView(app) {
       cart.quantities.clear();
       clearTimeout(saveTimer);
       localStorage.setItem(CART_KEY, '[]');
-      await app.refreshContext();
       render();
       return;
     }
@@ -263,8 +263,7 @@ export function shopView(app) {
         h('dt', {}, 'Envío'), h('dd', {}, money(server.shipping_cents)),
         h('dt', { class: 'total' }, 'Total del servidor'), h('dd', { class: 'total' }, money(server.total_cents))) : null,
       h('p', { class: 'muted' }, 'Tu carrito ya muestra los números actualizados; revisa y confirma de nuevo.')));
-    if (error.rules_request) app.setContext(error.rules_request);
-    else await app.refreshContext();
+    if (error.rules_request) app.overrideContext(error.rules_request);
     render();
   }
 
