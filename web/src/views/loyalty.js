@@ -45,7 +45,11 @@ export function loyaltyView(app) {
       h('ul', {}, data.reward_choices.map((c) => h('li', {}, c.name))));
   }
 
+  // The sync client keeps the whole document (GET /v1/members/me/loyalty) and refetches it
+  // when a loyalty change arrives; it is fetched here only when the client has not yet.
   async function load() {
+    const synced = app.state()?.loyalty;
+    if (synced?.reward_choices) { data = synced; render(); return; }
     try { data = await get('/v1/members/me/loyalty'); render(); } catch { /* offline: keep the last */ }
   }
 
@@ -54,7 +58,7 @@ export function loyaltyView(app) {
     title: 'Puntos',
     show() { load(); },
     update(event) {
-      if (event?.type === 'state') { clearTimeout(timer); timer = setTimeout(load, 100); }
+      if (event?.type === 'state') { clearTimeout(timer); timer = setTimeout(load, 50); }
     },
   };
 }

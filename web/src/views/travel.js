@@ -16,11 +16,15 @@ export function travelView(app) {
   const el = h('section', { 'aria-labelledby': 'travel-title', class: 'wide' }, h('h2', { id: 'travel-title' }, 'NN Travel'), body);
   let timer = null;
 
+  // The sync client keeps the summary (GET /v1/members/me/travel) and refetches it when a
+  // travel event arrives; it is fetched here only when the client has not yet.
   async function load() {
-    let t;
-    try { t = await get('/v1/members/me/travel'); } catch (e) {
-      if (e.error?.code === 'no_active_campaign') body.replaceChildren(h('p', {}, 'No hay una campaña activa.'));
-      return;
+    let t = app.state()?.travel;
+    if (!t?.campaign) {
+      try { t = await get('/v1/members/me/travel'); } catch (e) {
+        if (e.error?.code === 'no_active_campaign') body.replaceChildren(h('p', {}, 'No hay una campaña activa.'));
+        return;
+      }
     }
     const now = Date.now();
     const promos = t.campaign.promo_windows.map((w) => {
@@ -52,7 +56,7 @@ export function travelView(app) {
     title: 'NN Travel',
     show() { load(); },
     update(event) {
-      if (event?.type === 'state') { clearTimeout(timer); timer = setTimeout(load, 100); }
+      if (event?.type === 'state') { clearTimeout(timer); timer = setTimeout(load, 50); }
     },
   };
 }
