@@ -260,6 +260,29 @@ test('the web app, end to end in Chromium', { timeout: 150000 }, async (t) => {
     assert.match(await admin.textContent('#admin-reports table'), /\d{4}-\d{2}/);
   });
 
+  await t.test('keyboard only: search, add with Enter, change a quantity with the arrows; every control is labelled', async () => {
+    await bruno.click('nav a[data-route=tienda]');
+    await bruno.focus('#search');
+    await bruno.keyboard.type('colág');
+    assert.deepEqual(await bruno.$$eval('#catalog button', (b) => b.map((x) => x.dataset.sku)), ['NN-COLAGENO']);
+    await bruno.keyboard.press('Tab');
+    assert.equal(await bruno.evaluate(() => document.activeElement.dataset.sku), 'NN-COLAGENO');
+    const before = await cents(bruno, '#total-subtotal');
+    await bruno.keyboard.press('Enter');
+    await bruno.waitForSelector('#cart-lines li[data-sku="NN-COLAGENO"]');
+    await bruno.focus('#cart-lines li[data-sku="NN-COLAGENO"] input.qty');
+    await bruno.keyboard.press('ArrowUp');
+    assert.equal(await cents(bruno, '#total-subtotal'), before + 2 * 74900);
+    await bruno.fill('#search', '');
+    for (const route of ['tienda', 'monedero', 'puntos', 'viaje']) {
+      await bruno.click(`nav a[data-route=${route}]`);
+      const unlabelled = await bruno.$$eval('main input, main select, main textarea, main button', (els) => els
+        .filter((el) => !(el.labels?.length || el.getAttribute('aria-label') || (el.tagName === 'BUTTON' && el.textContent.trim())))
+        .map((el) => el.outerHTML.slice(0, 80)));
+      assert.deepEqual(unlabelled, [], route);
+    }
+  });
+
   await t.test('every view renders at 375 px and 1280 px without page errors', async () => {
     for (const route of ['tienda', 'monedero', 'puntos', 'viaje']) {
       await bruno.click(`nav a[data-route=${route}]`);
