@@ -1,11 +1,13 @@
 // The web app in headless Chromium against a real server and PostgreSQL (tests/support/stack.mjs):
 // the cart preview crossing 2,930 PV equals the server's, a 409 shows the server's numbers,
 // checkout pays from the wallet, a transfer reaches another member's open page, the preview
-// works offline and queued writes wait, an admin's approval reaches the member. Screenshots
+// works offline and queued writes wait, an admin's approval reaches the member, history
+// filters and CSV, cancelling a withdrawal, TOTP enrolment, keyboard use. Screenshots
 // at 375 px and 1280 px go to tests/artifacts/e2e/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createHmac } from 'node:crypto';
 import path from 'node:path';
 import { startStack, repoRoot, tail } from '../support/stack.mjs';
@@ -180,6 +182,17 @@ test('the web app, end to end in Chromium', { timeout: 150000 }, async (t) => {
     assert.equal(await carla.evaluate(() => window.notReloaded), true);
     await carla.waitForSelector('#entries tr[data-type="TRANSFER_IN"]');
     await shot(carla, 'monedero-1280');
+
+    await carla.selectOption('#entry-type', 'TRANSFER_IN');
+    await carla.waitForFunction(() => [...document.querySelectorAll('#entries tr')].every((r) => r.dataset.type === 'TRANSFER_IN'));
+    assert.equal((await carla.$$('#entries tr')).length, 1);
+    const [download] = await Promise.all([carla.waitForEvent('download'), carla.click('#entries-csv')]);
+    const csv = await readFile(await download.path(), 'utf8');
+    const lines = csv.trim().split(/\r?\n/);
+    assert.match(lines[0], /^id,created_at,type,amount_cents/);
+    assert.equal(lines.length, 2);
+    assert.match(lines[1], /,TRANSFER_IN,15000,/);
+    await carla.selectOption('#entry-type', '');
   });
 
   await t.test('offline: the preview still updates and writes wait as pending', async () => {
@@ -236,6 +249,15 @@ test('the web app, end to end in Chromium', { timeout: 150000 }, async (t) => {
 
     await bruno.waitForSelector('#withdrawals li[data-status="PAGADO"]', { timeout: 10000 });
     assert.match(await bruno.textContent('#withdrawals li[data-status="PAGADO"]'), /SPEI-E2E-0001/);
+
+    const balance = await serverBalance(brunoToken);
+    await bruno.fill('#withdrawal-amount', '250.00');
+    await bruno.click('#withdrawal-submit');
+    await bruno.waitForSelector('#withdrawals li[data-status="PENDIENTE"]');
+    assert.equal(await serverBalance(brunoToken), balance - 25000);
+    await bruno.click('#withdrawals li[data-status="PENDIENTE"] button');
+    await bruno.waitForSelector('#withdrawals li[data-status="CANCELADO"]');
+    assert.equal(await serverBalance(brunoToken), balance);
   });
 
   await t.test('TOTP enrolment shows a QR code and confirms with a code', async () => {
