@@ -46,6 +46,7 @@ async function signIn(body) {
 function signOut(app) {
   app?.client?.stop();
   localStorage.removeItem(SESSION_KEY);
+  localStorage.removeItem('nnw.cart');  // the next person on this browser starts with an empty cart
   location.hash = '';
   showLogin();
 }
