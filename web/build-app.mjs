@@ -1,6 +1,7 @@
 // The web root a browser is served: the app (web/src, bundled and minified by esbuild; the
-// QR code generator split into a chunk loaded only for TOTP enrolment), its stylesheet and
-// index.html, and the rules' browser bundle at wasm/ (from web/build.mjs). Every file gets
+// QR code generator split into a chunk loaded only for TOTP enrolment), its stylesheet,
+// index.html, the service worker (sw.js) and the rules' browser bundle at wasm/ (from
+// web/build.mjs). Every file gets
 // a gzip -9 sibling (NAME.gz), which the server sends to clients that accept gzip.
 //
 //   node web/build-app.mjs <browser rules directory> <output web root>
@@ -36,6 +37,14 @@ await build({
   logLevel: 'warning',
 });
 copyFileSync(path.join(webDir, 'index.html'), path.join(outDir, 'index.html'));
+// The service worker stays its own file at the root: its scope is the directory it is served from.
+await build({
+  entryPoints: [path.join(webDir, 'src/sw.js')],
+  outfile: path.join(outDir, 'sw.js'),
+  minify: true,
+  target: 'es2022',
+  logLevel: 'warning',
+});
 cpSync(rulesDir, path.join(outDir, 'wasm'), { recursive: true });
 
 function* files(dir) {

@@ -206,6 +206,14 @@ test('the web app, end to end in Chromium', { timeout: 150000 }, async (t) => {
     await bruno.waitForFunction((n) => Number(document.querySelector('#total-subtotal').dataset.cents) === n, before + 32900);
     await bruno.fill('#cart-lines li[data-sku="NN-VITC"] input.qty', '5');
     await bruno.waitForFunction((n) => Number(document.querySelector('#total-subtotal').dataset.cents) === n, before + 4 * 32900);
+    const total = await cents(bruno, '#total-total');
+
+    // A reload without a network: the service worker's shell, the client's stored state.
+    await bruno.reload();
+    await bruno.waitForSelector('#connection[data-state="offline"]');
+    await bruno.waitForFunction((n) => Number(document.querySelector('#total-total')?.dataset.cents) === n, total);
+    await bruno.click('#cart-lines li[data-sku="NN-VITC"] button[aria-label^="Quitar"]');
+    await bruno.waitForFunction((n) => Number(document.querySelector('#total-subtotal').dataset.cents) === n, before + 3 * 32900);
     await shot(bruno, 'tienda-offline-375');
 
     const carla = contexts.carla.page;

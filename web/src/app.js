@@ -141,6 +141,9 @@ async function start(session) {
   window.nnw = app;  // for the browser tests and the benchmark
 }
 
+// The app shell kept for opening without a network (web/src/sw.js).
+if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => {});
+
 const saved = JSON.parse(localStorage.getItem(SESSION_KEY) ?? 'null');
 if (saved && saved.token) start(saved).catch(() => showLogin('Tu sesión terminó; entra de nuevo.'));
 else showLogin();
