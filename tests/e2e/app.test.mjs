@@ -282,6 +282,28 @@ test('the web app, end to end in Chromium', { timeout: 150000 }, async (t) => {
     await bruno.fill('#withdrawal-amount', '');
   });
 
+  await t.test('the back office imports a commission and the deposit job pays it', async () => {
+    const admin = contexts.admin.page;
+    const carlaToken = await stack.login({ member_number: 'NN-1002' });
+    const before = await serverBalance(carlaToken);
+    await admin.fill('#commissions-csv', 'external_id,member_id,bonus_type,period,amount\ne2e-cm-1,00000000-0000-4000-8000-000000001002,UNINIVEL,2026-11,1250.50');
+    await admin.click('#admin-commissions button:has-text("Importar")');
+    await admin.waitForSelector('#admin-commissions .ok');
+    assert.match(await admin.textContent('#admin-commissions .ok'), /Registradas 1; duplicadas 0/);
+    assert.equal(await serverBalance(carlaToken), before, 'pending until the deposit job');
+    // The demo also leaves other commissions pending (server/db/seed/demo_pending.sql).
+    const pending = (where) => stack.sql(`SELECT count(*) || ' ' || coalesce(sum(amount_cents), 0) FROM commissions WHERE status = 'PENDING' ${where}`);
+    const [count, total] = (await pending('')).split(' ').map(Number);
+    const carlaPending = Number((await pending("AND member_id = '00000000-0000-4000-8000-000000001002'")).split(' ')[1]);
+    assert.ok(carlaPending >= 125050);
+    await admin.click('#deposit-job');
+    await admin.waitForSelector('#deposit-done');
+    assert.equal(await admin.textContent('#deposit-done'), `Depositadas ${count} comisiones por ${await formatIn(admin, total)}.`);
+    assert.equal(await serverBalance(carlaToken), before + carlaPending);
+    await contexts.carla.page.waitForFunction((text) => document.querySelector('#balance')?.textContent === text,
+      await formatIn(admin, before + carlaPending), { timeout: 10000 });
+  });
+
   await t.test('the back office charts cashback generated against used', async () => {
     const admin = contexts.admin.page;
     await admin.reload();
