@@ -56,7 +56,12 @@ export function loyaltyView(app) {
   return {
     el,
     title: 'Puntos',
-    show() { load(); },
+    show() {
+      load();
+      // The countdown moves while the page is open; it stops once the view is left.
+      clearInterval(this.ticker);
+      this.ticker = setInterval(() => { if (el.isConnected) render(); else clearInterval(this.ticker); }, 30000);
+    },
     update(event) {
       if (event?.type === 'state') { clearTimeout(timer); timer = setTimeout(load, 50); }
     },
