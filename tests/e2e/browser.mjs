@@ -13,7 +13,7 @@ export async function launchBrowser() {
   return chromium.launch({
     executablePath: chromiumPath,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-default-apps'],
+      '--disable-sync', '--no-first-run', '--disable-default-apps', '--disable-dev-shm-usage'],
   });
 }
 
