@@ -36,6 +36,7 @@ function showLogin(message) {
 async function signIn(body) {
   try {
     const session = await api('POST', '/v1/demo/login', { body });
+    if (body.member_number) session.member_number = body.member_number.toUpperCase();
     localStorage.setItem(SESSION_KEY, JSON.stringify(session));
     await start(session);
   } catch (e) {
@@ -132,7 +133,10 @@ async function start(session) {
   renderConnection(app);
   if (app.client) {
     const wallet = await api('GET', '/v1/members/me/wallet').catch(() => null);
-    if (wallet) app.session.member_number = wallet.member_number;
+    if (wallet) {
+      app.session.member_number = wallet.member_number;
+      localStorage.setItem(SESSION_KEY, JSON.stringify({ ...session, member_number: wallet.member_number }));
+    }
     await app.client.start();
     renderNav(app, views);
     views[app.route].update?.({ type: 'state' });

@@ -17,7 +17,10 @@ export const formatInt = (n) => integer.format(n);
 
 const dateTime = new Intl.DateTimeFormat('es-MX', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'America/Mexico_City' });
 const dateOnly = new Intl.DateTimeFormat('es-MX', { dateStyle: 'long', timeZone: 'America/Mexico_City' });
+const shortDateTime = new Intl.DateTimeFormat('es-MX', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hour12: false, timeZone: 'America/Mexico_City' });
 export const formatDateTime = (iso) => (iso ? dateTime.format(new Date(iso)) : '—');
+/** "24 nov, 16:03": for tables on a phone. */
+export const formatShortDateTime = (iso) => (iso ? shortDateTime.format(new Date(iso)) : '—');
 export const formatDate = (iso) => (iso ? dateOnly.format(new Date(iso)) : '—');
 
 /** "1,234.50" or "1234.5" typed by a person → centavos, or null when it is not an amount. */

@@ -3,7 +3,7 @@
 // amount, enrolment with a QR code, list and cancel).
 import { h, field, announce } from '../dom.js';
 import { api, get, post } from '../api.js';
-import { formatMoney, formatDateTime, parseMoney } from '../money.js';
+import { formatMoney, formatDateTime, formatShortDateTime, parseMoney } from '../money.js';
 import { reasonText } from '../reasons.js';
 
 const ENTRY_TYPES = {
@@ -48,11 +48,11 @@ export function walletView(app) {
     try {
       const page = await get(`/v1/members/me/wallet/entries?${entryQuery({ limit: PAGE, ...(append && nextBefore ? { before: nextBefore } : {}) })}`);
       const rows = page.entries.map((e) => h('tr', { dataset: { type: e.type } },
-        h('td', {}, formatDateTime(e.created_at)),
+        h('td', { class: 'nowrap' }, formatShortDateTime(e.created_at)),
         h('td', {}, ENTRY_TYPES[e.type] ?? e.type, e.counterparty_member_number ? ` · ${e.counterparty_member_number}` : '',
           e.description ? h('span', { class: 'muted' }, ` · ${e.description}`) : ''),
         h('td', { class: e.amount_cents < 0 ? 'num debit' : 'num credit' }, money(e.amount_cents)),
-        h('td', { class: 'num' }, money(e.balance_after_cents))));
+        h('td', { class: 'num hide-narrow' }, money(e.balance_after_cents))));
       if (append) entriesBody.append(...rows); else entriesBody.replaceChildren(...rows);
       if (!append && rows.length === 0) entriesBody.replaceChildren(h('tr', {}, h('td', { colspan: '4', class: 'muted' }, 'Sin movimientos.')));
       nextBefore = page.next_before;
@@ -220,7 +220,7 @@ export function walletView(app) {
       h('h2', { id: 'history-title' }, 'Movimientos'),
       h('div', { class: 'filters' }, field('Tipo', typeFilter), field('Desde', fromFilter), field('Hasta', toFilter), csv),
       h('div', { class: 'table-wrap' }, h('table', {},
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Fecha'), h('th', { scope: 'col' }, 'Movimiento'), h('th', { scope: 'col', class: 'num' }, 'Monto'), h('th', { scope: 'col', class: 'num' }, 'Saldo'))),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Fecha'), h('th', { scope: 'col' }, 'Movimiento'), h('th', { scope: 'col', class: 'num' }, 'Monto'), h('th', { scope: 'col', class: 'num hide-narrow' }, 'Saldo'))),
         entriesBody)),
       more),
     h('section', { 'aria-label': 'Transferencias' }, transferForm),
