@@ -44,12 +44,12 @@ async function signIn(body) {
   }
 }
 
-function signOut(app) {
+function signOut(app, message) {
   app?.client?.stop();
   localStorage.removeItem(SESSION_KEY);
   localStorage.removeItem('nnw.cart');  // the next person on this browser starts with an empty cart
   location.hash = '';
-  showLogin();
+  showLogin(message);
 }
 
 function renderNav(app, views) {
@@ -122,6 +122,7 @@ async function start(session) {
   if (app.client) {
     app.client.subscribe((client, event) => {
       renderConnection(app);
+      if (event.type === 'unauthorized') { signOut(app, 'Tu sesión terminó; entra de nuevo.'); return; }
       if (event.type === 'rejected') announce(`${KIND_TEXT[event.kind] ?? 'Cambio'} rechazado: ${reasonText(event.error, app.currency())}`, 'error');
       views[app.route]?.update?.(event);
       if (app.route !== 'tienda' && (event.type === 'state' || event.type === 'catalog')) views.tienda.update(event);
