@@ -17,6 +17,8 @@ const PENDING_TEXT = { queued: 'en cola', sending: 'enviando', retrying: 'reinte
 const KIND_TEXT = { order: 'Pedido', transfer: 'Transferencia', withdrawal: 'Retiro', 'withdrawal-cancel': 'Cancelación de retiro', reward: 'Recompensa' };
 
 const main = byId('main');
+let current = null;  // the signed-in app: its views and router
+addEventListener('hashchange', () => { if (current) { current.show(); main.focus(); } });
 
 function showLogin(message) {
   const number = h('input', { id: 'member-number', value: 'NN-1001', autocomplete: 'username', required: true });
@@ -46,6 +48,7 @@ async function signIn(body) {
 
 function signOut(app, message) {
   app?.client?.stop();
+  current = null;
   localStorage.removeItem(SESSION_KEY);
   localStorage.removeItem('nnw.cart');  // the next person on this browser starts with an empty cart
   location.hash = '';
@@ -117,7 +120,7 @@ async function start(session) {
     view.update?.({ type: 'show' });
     document.title = `NN Wallet · ${view.title}`;
   };
-  addEventListener('hashchange', () => { show(); main.focus(); });
+  current = { show };
 
   if (app.client) {
     app.client.subscribe((client, event) => {
