@@ -351,6 +351,20 @@ test('the web app, end to end in Chromium', { timeout: 150000 }, async (t) => {
     await shot(admin, 'back-office-375');
     for (const [name, { errors }] of Object.entries(contexts)) assert.deepEqual(errors, [], `${name}: page errors`);
   });
+
+  await t.test('signing out empties the cart; signing in again routes as before', async () => {
+    await bruno.click('nav a[data-route=tienda]');
+    assert.ok((await bruno.$$('#cart-lines li')).length > 0);
+    await bruno.click('text=Salir');
+    await bruno.waitForSelector('#member-number');
+    await bruno.fill('#member-number', 'NN-1001');
+    await bruno.click('button[type=submit]');
+    await bruno.waitForSelector('#cart-empty:not([hidden])');
+    await bruno.click('nav a[data-route=puntos]');
+    await bruno.waitForSelector('#loyalty-points');
+    assert.equal(await bruno.$$eval('main > *', (els) => els.length), 1);
+    assert.deepEqual(contexts.bruno.errors, []);
+  });
 });
 
 process.on('exit', (code) => {
