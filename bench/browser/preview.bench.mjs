@@ -121,16 +121,6 @@ try {
   }
   await page.waitForTimeout(500);
   const slow = await page.evaluate(() => window.slowInteractions.splice(0));
-  // The floor of this measure on this machine: the same presses in a number field that
-  // nothing listens to.
-  await page.evaluate(() => document.body.append(Object.assign(document.createElement('input'), { type: 'number', id: 'bench-noop', value: '5' })));
-  const noop = await page.$('#bench-noop');
-  for (let i = 0; i < KEYS; i += 1) {
-    await noop.focus();
-    await noop.press(i % 2 === 0 ? 'ArrowUp' : 'ArrowDown');
-  }
-  await page.waitForTimeout(500);
-  const slowNoop = await page.evaluate(() => window.slowInteractions.splice(0));
   const histogram = (entries) => {
     const counts = {};
     for (const e of entries) if (e.name === 'keydown') counts[e.duration] = (counts[e.duration] ?? 0) + 1;
@@ -154,8 +144,7 @@ try {
     key_presses: KEYS,
     key_presses_to_next_paint_16ms_or_more: slow.filter((e) => e.name === 'keydown').length,
     key_presses_16ms_or_more_by_ms: histogram(slow),
-    noop_key_presses_to_next_paint_16ms_or_more: slowNoop.filter((e) => e.name === 'keydown').length,
-    noop_key_presses_16ms_or_more_by_ms: histogram(slowNoop),
+
     first_load: { static_bytes: staticBytes, api_bytes: apiBytes, files: staticFiles },
   };
   mkdirSync(path.dirname(args.out), { recursive: true });
@@ -166,7 +155,6 @@ try {
   console.log(`  input → next frame:                                 median ${result.quantity_change_to_next_frame.median_ms} ms, p95 ${result.quantity_change_to_next_frame.p95_ms} ms`);
   console.log(`  (frame to frame with no change:                     median ${result.frame_interval_without_changes.median_ms} ms, p95 ${result.frame_interval_without_changes.p95_ms} ms)`);
   console.log(`  ${KEYS} real key presses: ${result.key_presses_to_next_paint_16ms_or_more} took 16 ms or more from key to next paint (Event Timing), by ms: ${JSON.stringify(result.key_presses_16ms_or_more_by_ms)}`);
-  console.log(`  the same in a field nothing listens to: ${result.noop_key_presses_to_next_paint_16ms_or_more}, by ms: ${JSON.stringify(result.noop_key_presses_16ms_or_more_by_ms)}`);
   console.log(`first load (member signed in, empty cache): ${staticBytes} bytes of app and rules transferred, ${apiBytes} bytes of API answers`);
   for (const f of staticFiles) console.log(`  ${f.path} ${f.bytes} B ${f.encoding}`);
   console.log(`written to ${args.out}`);
