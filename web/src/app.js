@@ -1,7 +1,7 @@
 // NN Wallet in the browser: demo sign-in, then the member's views (Tienda, Monedero,
 // Puntos, NN Travel) kept in step by the sync client, or the back office for the admin role.
 import { loadRules } from '/wasm/index.browser.js';
-import { api, setToken, post } from './api.js';
+import { api, setToken } from './api.js';
 import { h, byId, field, announce } from './dom.js';
 import { reasonText } from './reasons.js';
 import { SyncClient } from './sync-adapter.js';

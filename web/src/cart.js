@@ -20,10 +20,6 @@ export class Cart {
     return this.quantities.get(sku) ?? 0;
   }
 
-  get size() {
-    return this.quantities.size;
-  }
-
   /** The lines the server takes: [{sku, quantity}]. */
   lines() {
     return [...this.quantities].map(([sku, quantity]) => ({ sku, quantity }));
