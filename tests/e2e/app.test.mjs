@@ -352,6 +352,25 @@ test('the web app, end to end in Chromium', { timeout: 150000 }, async (t) => {
     for (const [name, { errors }] of Object.entries(contexts)) assert.deepEqual(errors, [], `${name}: page errors`);
   });
 
+  await t.test("a US member's cart is in dollars and equals the server's preview", async () => {
+    const grace = await newPage('grace', PHONE);
+    await signIn(grace, stack.baseUrl, { member: 'NN-2001' });
+    await grace.waitForSelector('#catalog button[data-sku="NN-OMEGA3"]');
+    await grace.click('#catalog button[data-sku="NN-OMEGA3"]');
+    await grace.click('#catalog button[data-sku="NN-KIT-FS"]');
+    await grace.waitForFunction(() => window.nnw?.views.tienda.shown.preview?.lines.length === 2);
+    const shown = await grace.evaluate(() => window.nnw.views.tienda.shown);
+    const token = await stack.login({ member_number: 'NN-2001' });
+    const server = await serverPreview(token, shown.request.lines.map(({ sku, quantity }) => ({ sku, quantity })));
+    assert.equal(server.preview.currency, 'USD');
+    assert.equal(JSON.stringify(shown.preview), JSON.stringify(server.preview));
+    const usd = await grace.evaluate((c) => new Intl.NumberFormat('es-MX', { style: 'currency', currency: 'USD' })
+      .format(`${Math.trunc(c / 100)}.${String(c % 100).padStart(2, '0')}`), server.preview.total_cents);
+    assert.equal(await grace.textContent('#total-total'), usd);
+    assert.match(usd, /USD/);
+    assert.deepEqual(contexts.grace.errors, []);
+  });
+
   await t.test('signing out empties the cart; signing in again routes as before', async () => {
     await bruno.click('nav a[data-route=tienda]');
     assert.ok((await bruno.$$('#cart-lines li')).length > 0);
