@@ -352,6 +352,27 @@ test('the web app, end to end in Chromium', { timeout: 150000 }, async (t) => {
     for (const [name, { errors }] of Object.entries(contexts)) assert.deepEqual(errors, [], `${name}: page errors`);
   });
 
+  await t.test('a loyalty reward: the member chooses it, an admin delivers it, the member sees it', async () => {
+    await bruno.click('nav a[data-route=puntos]');
+    await bruno.waitForSelector('#loyalty-points');
+    // Four earning months make a reward; the demo has none, so one is written as the server would.
+    await stack.sql("INSERT INTO loyalty_rewards (member_id, period, earned_at) VALUES ('00000000-0000-4000-8000-000000001001', '2026-08', now())");
+    const pendingReward = '#loyalty-rewards li[data-status="PENDIENTE"]';
+    await bruno.waitForSelector(pendingReward, { timeout: 10000 });
+    await bruno.selectOption(`${pendingReward} select`, 'SET_SKIN_CARE');
+    await bruno.click(`${pendingReward} button`);
+    await bruno.waitForSelector('#loyalty-rewards li[data-status="ELEGIDA"]');
+    const admin = contexts.admin.page;
+    await admin.setViewportSize(DESKTOP);
+    await admin.reload();
+    const row = '#admin-rewards li[data-member="NN-1001"][data-status="ELEGIDA"]';
+    await admin.waitForSelector(row);
+    assert.match(await admin.textContent(row), /SET_SKIN_CARE/);
+    await admin.click(`${row} button`);
+    await admin.waitForSelector('#admin-rewards li[data-member="NN-1001"][data-status="ENTREGADA"]');
+    await bruno.waitForSelector('#loyalty-rewards li[data-status="ENTREGADA"]', { timeout: 10000 });
+  });
+
   await t.test("a US member's cart is in dollars and equals the server's preview", async () => {
     const grace = await newPage('grace', PHONE);
     await signIn(grace, stack.baseUrl, { member: 'NN-2001' });

@@ -145,7 +145,7 @@ function rewardsSection() {
   const STATUS = { PENDIENTE: 'Por elegir', ELEGIDA: 'Elegida', ENTREGADA: 'Entregada' };
   async function load() {
     const report = await get('/v1/admin/reports/loyalty-rewards');
-    list.replaceChildren(...report.rows.map((r) => h('li', {},
+    list.replaceChildren(...report.rows.map((r) => h('li', { dataset: { member: r.member_number, status: r.status } },
       h('span', {}, `${r.member_number} ${r.display_name} · periodo ${r.period} · ${r.reward_id ?? 'sin elegir'} · `, h('span', { class: 'badge' }, STATUS[r.status] ?? r.status)),
       r.status === 'ELEGIDA' ? h('button', { type: 'button', onclick: async () => {
         if (await write(() => post(`/v1/admin/loyalty/rewards/${r.reward_entitlement_id}/deliver`), 'Recompensa entregada.')) load();

@@ -25,7 +25,7 @@ export function loyaltyView(app) {
     const rewards = data.rewards.map((r) => {
       const open = r.status === 'PENDIENTE' || r.status === 'ELEGIDA';
       const choice = h('select', { 'aria-label': 'Recompensa' }, data.reward_choices.map((c) => h('option', { value: c.id, selected: c.id === r.reward_id }, c.name)));
-      return h('li', {},
+      return h('li', { dataset: { status: r.status } },
         h('span', {}, `Recompensa del periodo ${r.period} · `, h('span', { class: 'badge' }, REWARD_STATUS[r.status] ?? r.status)),
         open ? h('span', { class: 'row' }, field('Elige', choice), h('button', { type: 'button', onclick: async () => {
           const result = await app.client.submit({ kind: 'reward', method: 'POST', path: `/v1/loyalty/rewards/${r.id}/choose`, body: { reward: choice.value } });
@@ -40,7 +40,7 @@ export function loyaltyView(app) {
       h('p', { id: 'loyalty-window' }, w.earned ? `Este mes ya ganaste tus 25 puntos. ${windowText}` : windowText),
       h('p', { class: 'muted' }, 'Cada pedido confirmado entre el día 1 y el 7 del mes suma 25 puntos (una vez por mes). Al llegar a 100 eliges una recompensa.'),
       h('h3', {}, 'Recompensas'),
-      rewards.length ? h('ul', { class: 'list' }, rewards) : h('p', { class: 'muted' }, 'Aún no tienes recompensas.'),
+      rewards.length ? h('ul', { class: 'list', id: 'loyalty-rewards' }, rewards) : h('p', { class: 'muted' }, 'Aún no tienes recompensas.'),
       h('h3', {}, 'Opciones'),
       h('ul', {}, data.reward_choices.map((c) => h('li', {}, c.name))));
   }
