@@ -81,7 +81,7 @@ export function walletView(app) {
   const transferForm = h('form', { class: 'card', onsubmit: (e) => { e.preventDefault(); reviewTransfer(); } },
     h('h3', {}, 'Transferir a otro socio'),
     field('Número de socio destinatario', toNumber),
-    field('Monto', toAmount),
+    field('Monto', toAmount, h('span', { class: 'muted', id: 'transfer-limits' })),
     field('Nota (opcional)', toNote),
     h('button', { type: 'submit', class: 'primary', id: 'transfer-review' }, 'Continuar'),
     transferStatus);
@@ -238,6 +238,7 @@ export function walletView(app) {
       const wallet = app.state()?.wallet;
       if (wallet) balance.textContent = formatMoney(wallet.balance_cents, wallet.currency);
       const l = limits();
+      if (l) byIdIn(el, 'transfer-limits').textContent = `Máximo ${money(l.transfer_max_cents)} por transferencia y ${money(l.transfer_daily_max_cents)} al día.`;
       if (l) byIdIn(el, 'withdrawal-limits').textContent = `Mínimo ${money(l.withdrawal_min_cents)}; arriba de ${money(l.withdrawal_totp_above_cents)} se pide el código del autenticador.`;
       if (event?.type === 'state') {
         clearTimeout(reloadTimer);
