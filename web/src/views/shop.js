@@ -206,7 +206,9 @@ export function shopView(app) {
     renderLines(preview);
     renderTotals(preview);
     confirmButton.disabled = preview.lines.length === 0;
-    summary.textContent = `Carrito: ${formatInt(preview.cart_pv)} PV · ${preview.pv_missing > 0 ? `faltan ${formatInt(preview.pv_missing)} PV` : '70% desbloqueado'} · ${money(preview.total_cents)}`;
+    const progress = preview.pv_missing > 0 ? `faltan ${formatInt(preview.pv_missing)} PV`
+      : preview.discount_cents > 0 ? `−${money(preview.discount_cents)} de cashback` : 'meta del mes alcanzada';
+    summary.textContent = `Carrito: ${formatInt(preview.cart_pv)} PV · ${progress} · ${money(preview.total_cents)}`;
     summary.hidden = preview.lines.length === 0;
     ruleNote.textContent = `Reglas ${preview.rules_version} · calculado en tu dispositivo`;
     return preview;
