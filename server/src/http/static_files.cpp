@@ -1,5 +1,6 @@
 #include "http/static_files.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -28,8 +29,38 @@ bool is_api_path(std::string_view path) {
   return path.rfind("/v1/", 0) == 0 || path == "/v1" || path == "/healthz" || path == "/readyz" || path == "/metrics";
 }
 
+// gzip is refused only by a zero quality ("gzip;q=0"); its parameters run to the next comma.
+bool accepts_gzip(const RequestContext& ctx) {
+  const auto header = ctx.header("Accept-Encoding");
+  if (!header) return false;
+  const auto at = header->find("gzip");
+  if (at == std::string_view::npos) return false;
+  const auto end = header->find(',', at);
+  const std::string_view params = header->substr(at + 4, end == std::string_view::npos ? end : end - at - 4);
+  return params.find("q=0") == std::string_view::npos || params.find("q=0.") != std::string_view::npos;
+}
+
+bool is_small_file(const std::filesystem::path& file) {
+  std::error_code ec;
+  return std::filesystem::is_regular_file(file, ec) && std::filesystem::file_size(file, ec) <= kFileSizeMaxBytes && !ec;
+}
+
+// Weak validator from the size and modification time of the bytes sent.
+std::string etag_for(const std::filesystem::path& sent, bool gzipped) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(sent, ec);
+  const auto mtime = std::filesystem::last_write_time(sent, ec).time_since_epoch();
+  const auto mtime_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(mtime).count();
+  std::ostringstream tag;
+  tag << "W/\"" << std::hex << size << '-' << mtime_ns << (gzipped ? "-gz" : "") << '"';
+  return tag.str();
+}
+
 }  // namespace
 
+// A file with a precompressed sibling (NAME.gz, made by web/build-app.mjs) is sent gzipped to
+// clients that accept it, with Content-Encoding and Vary; every file carries an ETag so the
+// "no-cache" revalidation after the first load costs a 304, not the file.
 std::optional<Response> serve_static(const RequestContext& ctx) {
   const std::string& root = ctx.app.settings().web_root;
   if (root.empty() || ctx.request.method() != http::verb::get) return std::nullopt;
@@ -42,14 +73,28 @@ std::optional<Response> serve_static(const RequestContext& ctx) {
   auto file = std::filesystem::weakly_canonical(base / std::filesystem::path(path).relative_path(), ec);
   if (ec || file.string().rfind(base.string(), 0) != 0) return std::nullopt;
   if (std::filesystem::is_directory(file, ec)) file /= "index.html";
-  if (!std::filesystem::is_regular_file(file, ec) || std::filesystem::file_size(file, ec) > kFileSizeMaxBytes) {
-    return std::nullopt;
-  }
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream body;
-  body << in.rdbuf();
-  Response response = text_response(ctx, http::status::ok, content_type_for(file), body.str());
+  if (!is_small_file(file)) return std::nullopt;
+
+  std::filesystem::path gzipped = file;
+  gzipped += ".gz";
+  const bool has_gzip = is_small_file(gzipped);
+  const bool send_gzip = has_gzip && accepts_gzip(ctx);
+  const std::filesystem::path& sent = send_gzip ? gzipped : file;
+  const std::string etag = etag_for(sent, send_gzip);
+
+  Response response = [&] {
+    if (const auto match = ctx.header("If-None-Match"); match && *match == etag) {
+      return text_response(ctx, http::status::not_modified, content_type_for(file), {});
+    }
+    std::ifstream in(sent, std::ios::binary);
+    std::ostringstream body;
+    body << in.rdbuf();
+    return text_response(ctx, http::status::ok, content_type_for(file), body.str());
+  }();
   response.set(http::field::cache_control, "no-cache");
+  response.set(http::field::etag, etag);
+  if (has_gzip) response.set(http::field::vary, "Accept-Encoding");
+  if (send_gzip) response.set(http::field::content_encoding, "gzip");
   return response;
 }
 

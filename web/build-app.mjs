@@ -1,0 +1,64 @@
+// The web root a browser is served: the app (web/src, bundled and minified by esbuild; the
+// QR code generator split into a chunk loaded only for TOTP enrolment), its stylesheet,
+// index.html, the service worker (sw.js) and the rules' browser bundle at wasm/ (from
+// web/build.mjs). Every file gets
+// a gzip -9 sibling (NAME.gz), which the server sends to clients that accept gzip.
+//
+//   node web/build-app.mjs <browser rules directory> <output web root>
+import { cpSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync, constants } from 'node:zlib';
+import { build } from 'esbuild';
+
+const [rulesDir, outDir] = process.argv.slice(2);
+if (!rulesDir || !outDir) {
+  console.error('usage: node web/build-app.mjs <browser rules directory> <output web root>');
+  process.exit(2);
+}
+const webDir = path.dirname(fileURLToPath(import.meta.url));
+
+rmSync(outDir, { recursive: true, force: true });
+mkdirSync(outDir, { recursive: true });
+
+await build({
+  entryPoints: [path.join(webDir, 'src/app.js'), path.join(webDir, 'src/app.css')],
+  outdir: outDir,
+  entryNames: '[name]',
+  chunkNames: 'chunks/[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['es2022', 'chrome110', 'safari16', 'firefox110'],
+  external: ['/wasm/*'],
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+copyFileSync(path.join(webDir, 'index.html'), path.join(outDir, 'index.html'));
+// The service worker stays its own file at the root: its scope is the directory it is served from.
+await build({
+  entryPoints: [path.join(webDir, 'src/sw.js')],
+  outfile: path.join(outDir, 'sw.js'),
+  minify: true,
+  target: 'es2022',
+  logLevel: 'warning',
+});
+cpSync(rulesDir, path.join(outDir, 'wasm'), { recursive: true });
+
+function* files(dir) {
+  for (const name of readdirSync(dir)) {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) yield* files(full);
+    else yield full;
+  }
+}
+const sizes = [];
+for (const file of [...files(outDir)]) {
+  const raw = readFileSync(file);
+  const gz = gzipSync(raw, { level: constants.Z_BEST_COMPRESSION });
+  writeFileSync(`${file}.gz`, gz);
+  sizes.push(`${path.relative(outDir, file)} ${raw.length} B (${gz.length} B gzipped)`);
+}
+console.log(`web root in ${outDir}:\n  ${sizes.join('\n  ')}`);
