@@ -1,0 +1,1 @@
+export async function runAbuse() { throw new Error("todo"); }

@@ -1,0 +1,1 @@
+export async function runOverload() { throw new Error("todo"); }
