@@ -91,7 +91,7 @@ async function main() {
       for (const v of final.violated) world.stats.violation(`final check after overload: ${v}`);
       const violations = world.stats.violationTotal - before + over.failures.length;
       results.overload = { ...over, mismatches, violations };
-      line('overload', `capacity ${over.capacity.toFixed(0)} req/s, offered ${over.offeredRate.toFixed(0)} req/s for ${over.seconds} s: `
+      line('overload', `capacity ${over.capacity.toFixed(0)} req/s, offered ${over.offeredRate.toFixed(0)} req/s (sent ${over.sentRate.toFixed(0)}/s) for ${over.seconds} s: `
         + `${over.sent} sent, ${over.ok} ok, ${over.shed} shed (429/503 with Retry-After), ${over.other} other; `
         + `RSS ${over.rssBeforeMb} → peak ${over.rssPeakMb} MB; recovered in ${over.recoveryMs} ms; violations ${violations}`);
       for (const f of over.failures) console.log(`   overload: ${f}`);
