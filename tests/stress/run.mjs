@@ -47,7 +47,7 @@ async function main() {
   const server = serverBinary();
   console.log(`== stress (${opts.long ? 'long' : 'short'} form): seed ${opts.seed}, server ${server}, logs ${logDir}`);
   const world = new World({ server, logDir, walletCount: opts.wallets, hotCount: opts.hot, seed: opts.seed });
-  const results = { opts, started: new Date().toISOString() };
+  const results = { opts, server: path.relative(process.cwd(), server) || server, started: new Date().toISOString() };
   let failed = false;
   const t0 = Date.now();
   try {
