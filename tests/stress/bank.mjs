@@ -63,11 +63,13 @@ async function restartDatabase(world, chaos) {
 
 /** Terminates the server's backends while writes are in flight (psql's own are spared). */
 async function terminateBackends(world, chaos) {
-  const n = await world.sql(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+  const [n, busy] = (await world.sql(`SELECT count(pg_terminate_backend(pid)), count(*) FILTER (WHERE state <> 'idle')
+     FROM pg_stat_activity
      WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()
-       AND application_name <> 'psql'`);
+       AND application_name <> 'psql'`)).split('|').map(Number);
   chaos.terminations += 1;
-  chaos.backendsTerminated += Number(n);
+  chaos.backendsTerminated += n;
+  chaos.backendsBusy += busy;  // in a statement or a transaction when terminated
 }
 
 /**
@@ -75,7 +77,7 @@ async function terminateBackends(world, chaos) {
  * terminations (chaos events spread over the run), checkEveryMs.
  */
 export async function runBank(world, opts) {
-  const chaos = { kills: 0, restarts: 0, pgStops: 0, answered503: 0, terminations: 0, backendsTerminated: 0, pgRecoveryMs: [], checks: 0, checkViolations: [] };
+  const chaos = { kills: 0, restarts: 0, pgStops: 0, answered503: 0, terminations: 0, backendsTerminated: 0, backendsBusy: 0, pgRecoveryMs: [], checks: 0, checkViolations: [] };
   let done = false;
   const started = Date.now();
   const startOps = world.operations;

@@ -74,6 +74,7 @@ export async function runOverload(world, opts) {
     }
     await sleep(10);
   }
+  const sendWindowMs = Date.now() - started;
   await Promise.all([...inFlight]);
   const burstMs = Date.now() - started;
   clearInterval(sampler);
@@ -102,6 +103,6 @@ export async function runOverload(world, opts) {
   // Back to the default settings for whatever runs next.
   await world.proc.stop('SIGTERM');
   await world.startServer();
-  return { capacity, offeredRate, sentRate: counts.sent / (burstMs / 1000), seconds: opts.seconds, burstMs, ...counts, retriedAfter: pending.length,
+  return { capacity, offeredRate, sentRate: counts.sent / (sendWindowMs / 1000), seconds: opts.seconds, burstMs, ...counts, retriedAfter: pending.length,
     rssBeforeMb, rssPeakMb, rssSamples: rssSamples.length, recoveryMs, inFlightLimit: 64, failures };
 }

@@ -27,7 +27,7 @@ export function figures(results) {
     add('bank: ledger at the end', `${b.final.wallets} wallets, ${b.final.entries} entries, ${c.checks} live invariant checks + the final one`);
     add('crashes', `${c.kills} SIGKILLs of the server (${c.restarts} restarts), ${c.pgStops} PostgreSQL immediate stops `
       + `(503 + Retry-After seen each time: ${c.answered503}; ready again ${Math.min(...c.pgRecoveryMs, Infinity)}–${Math.max(...c.pgRecoveryMs, 0)} ms after PostgreSQL), `
-      + `${c.terminations} rounds of pg_terminate_backend (${c.backendsTerminated} backends)`);
+      + `${c.terminations} rounds of pg_terminate_backend (${c.backendsTerminated} backends, ${c.backendsBusy} of them mid-statement or mid-transaction)`);
     add('bank + crashes: violations', `${b.violations} (model mismatches ${b.mismatches})`);
   }
   const a = results.abuse;

@@ -66,13 +66,13 @@ async function main() {
       const shortfall = [c.kills < opts.kills, c.pgStops < opts['pg-restarts'], c.terminations < opts.terminations].some(Boolean);
       if (shortfall) world.stats.violation(`chaos: ran ${c.kills}/${opts.kills} kills, ${c.pgStops}/${opts['pg-restarts']} PostgreSQL restarts, ${c.terminations}/${opts.terminations} terminations`);
       const violations = world.stats.violationTotal - before;
-      results.bank = { ...bank, mismatches, final: final.figures, violations, ops: Object.fromEntries(world.ops),
+      results.bank = { ...bank, mismatches, final: final.figures, violations, ops: Object.fromEntries([...world.ops].map(([k, v]) => [k, { ...v }])),
         attempts: world.stats.attempts, retries: world.stats.retries, replays: world.stats.replays, statuses: world.stats.summary() };
       line('bank', `${bank.operations} operations in ${bank.seconds.toFixed(1)} s (${(bank.operations / bank.seconds).toFixed(0)} ops/s), `
         + `${world.members.length} wallets, ${world.stats.attempts} requests (${world.stats.retries} retries, ${world.stats.replays} replays), `
         + `${c.checks} live checks + final, ${final.figures.entries} entries; violations ${violations}`);
       line('crash', `${c.kills} SIGKILLs and ${c.restarts} restarts, ${c.pgStops} PostgreSQL immediate stops (503 seen ${c.answered503}, `
-        + `recovered in ${c.pgRecoveryMs.join('/')} ms), ${c.terminations} terminations (${c.backendsTerminated} backends); violations ${violations}`);
+        + `recovered in ${c.pgRecoveryMs.join('/')} ms), ${c.terminations} terminations (${c.backendsTerminated} backends, ${c.backendsBusy} mid-statement or mid-transaction); violations ${violations}`);
       if (violations) failed = true;
     }
 
