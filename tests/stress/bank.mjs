@@ -43,7 +43,12 @@ async function restartDatabase(world, chaos) {
   if (!seen503) world.stats.violation('PostgreSQL down: the server did not answer 503 with Retry-After on /readyz and a write');
   else chaos.answered503 += 1;
   await sleep(world.rng.int(300, 1500));
-  await world.cluster.startDatabase();
+  for (let attempt = 1; ; attempt += 1) {
+    try { await world.cluster.startDatabase(); break; } catch (e) {
+      if (attempt === 5) throw e;
+      await sleep(1000);  // the old postmaster's socket may linger a moment
+    }
+  }
   world.dbDown = false;
   const back = Date.now();
   for (;;) {

@@ -50,6 +50,7 @@ export async function runOverload(world, opts) {
   const sampler = setInterval(() => { const v = rssMb(pid); rssSamples.push(v); rssPeakMb = Math.max(rssPeakMb, v); }, 200);
   const pending = [];      // shed or unanswered: retried with the same key and body afterwards
   const inFlight = new Set();
+  const shedCodes = {};    // error code → count: overloaded (in-flight limit, pool wait), rate_limited
   const counts = { sent: 0, ok: 0, shed: 0, other: 0, network: 0, shedWithoutRetryAfter: 0, clientCapped: 0 };
   const started = Date.now();
   const end = started + opts.seconds * 1000;
@@ -64,6 +65,8 @@ export async function runOverload(world, opts) {
         inFlight.delete(p);
         if (r.status === 503 || r.status === 429) {
           counts.shed += 1;
+          const code = r.json?.error?.code ?? 'none';
+          shedCodes[code] = (shedCodes[code] ?? 0) + 1;
           if (!r.headers.get('retry-after')) counts.shedWithoutRetryAfter += 1;
           pending.push(t);
         } else if (r.status === 'network') { counts.network += 1; pending.push(t); }
@@ -104,5 +107,5 @@ export async function runOverload(world, opts) {
   await world.proc.stop('SIGTERM');
   await world.startServer();
   return { capacity, offeredRate, sentRate: counts.sent / (sendWindowMs / 1000), seconds: opts.seconds, burstMs, ...counts, retriedAfter: pending.length,
-    rssBeforeMb, rssPeakMb, rssSamples: rssSamples.length, recoveryMs, inFlightLimit: 64, failures };
+    shedCodes, rssBeforeMb, rssPeakMb, rssSamples: rssSamples.length, recoveryMs, inFlightLimit: 64, failures };
 }

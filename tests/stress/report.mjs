@@ -35,7 +35,7 @@ export function figures(results) {
   const v = results.overload;
   if (v) {
     add('overload', `capacity ${v.capacity.toFixed(0)} transfers/s (closed loop, 48 clients); offered ${v.offeredRate.toFixed(0)}/s, sent ${v.sentRate.toFixed(0)}/s `
-      + `for ${v.seconds} s with NNW_MAX_IN_FLIGHT=${v.inFlightLimit}: ${v.sent} sent, ${v.ok} served, ${v.shed} shed (503/429, all with Retry-After: ${v.shedWithoutRetryAfter === 0 ? 'yes' : 'NO'}), `
+      + `for ${v.seconds} s with NNW_MAX_IN_FLIGHT=${v.inFlightLimit}: ${v.sent} sent, ${v.ok} served, ${v.shed} shed (${Object.entries(v.shedCodes ?? {}).map(([k, n]) => `${k} ${n}`).join(', ')}; all with Retry-After: ${v.shedWithoutRetryAfter === 0 ? 'yes' : 'NO'}), `
       + `${v.network} network errors; RSS ${v.rssBeforeMb} MB → peak ${v.rssPeakMb} MB; serving again ${v.recoveryMs} ms after the load stopped`);
     add('overload: violations', `${v.violations}`);
   }

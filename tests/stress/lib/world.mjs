@@ -5,11 +5,25 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { createServer } from 'node:net';
 import {
   repoRoot, startCluster, serverEnv, seedDemo, startServer, psql, freePort,
 } from '../../support/stack.mjs';
 import { token } from './jwt.mjs';
 import { Stats, sendUntilDefinitive } from './client.mjs';
+
+/** A free port in 20000–29999: below the ephemeral range and away from scripts/pg's. */
+async function quietPort() {
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * 10000);
+    const free = await new Promise((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
 
 /** Runs fn over items, at most `limit` at a time. */
 export async function pool(limit, items, fn) {
@@ -81,7 +95,9 @@ export class World {
 
   async start() {
     mkdirSync(this.logDir, { recursive: true });
-    this.cluster = await startCluster();
+    // PostgreSQL is stopped and restarted on its port many times: a port outside scripts/pg's
+    // range (54329 up), so no other test cluster takes it while it is down.
+    this.cluster = await startCluster({ port: await quietPort() });
     this.databaseUrl = this.cluster.databaseUrl;
     // scripts/pg --fast turns synchronous_commit off, and then an immediate stop loses commits
     // already acknowledged (the first runs of this harness caught exactly that). The crash
