@@ -34,12 +34,13 @@ export function figures(results) {
   if (a) add('abuse', `${a.requests} requests over ${a.routes} routes: ${a.bad} not a clear 4xx JSON error, ${a.fiveHundreds} 5xx, ledger ${a.unchanged ? 'unchanged' : 'CHANGED'}`);
   const v = results.overload;
   if (v) {
-    add('overload', `capacity ${v.capacity.toFixed(0)} transfers/s (closed loop, 48 clients); offered ${v.offeredRate.toFixed(0)}/s, sent ${v.sentRate.toFixed(0)}/s `
+    add('overload', `capacity ${v.capacity.toFixed(0)} transfers/s (closed loop, 64 clients); offered ${v.offeredRate.toFixed(0)}/s, sent ${v.sentRate.toFixed(0)}/s `
       + `for ${v.seconds} s with NNW_MAX_IN_FLIGHT=${v.inFlightLimit}: ${v.sent} sent, ${v.ok} served, ${v.shed} shed (${Object.entries(v.shedCodes ?? {}).map(([k, n]) => `${k} ${n}`).join(', ')}; all with Retry-After: ${v.shedWithoutRetryAfter === 0 ? 'yes' : 'NO'}), `
       + `${v.network} network errors; RSS ${v.rssBeforeMb} MB → peak ${v.rssPeakMb} MB; serving again ${v.recoveryMs} ms after the load stopped`);
     add('overload: violations', `${v.violations}`);
   }
   add('violations in all', `${results.violationTotal}`);
+  add('outcome', results.failed ? `FAILED${results.error ? `: ${results.error}` : ''}` : 'passed');
   return ['| figure | measured |', '|---|---|', ...rows].join('\n');
 }
 

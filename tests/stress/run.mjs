@@ -99,6 +99,7 @@ async function main() {
     }
   } catch (e) {
     failed = true;
+    results.error = String(e?.message ?? e).slice(0, 300);
     console.error(e);
   } finally {
     results.seconds = (Date.now() - t0) / 1000;
@@ -107,6 +108,7 @@ async function main() {
     for (const v of world.stats.violations.slice(0, 40)) console.log(`   VIOLATION ${v}`);
     await world.stop().catch(() => {});
   }
+  results.failed = failed;
   if (opts.report) writeReport(opts.report, results);
   console.log(`== stress ${failed ? 'FAILED' : 'passed'} in ${results.seconds.toFixed(0)} s`);
   process.exit(failed ? 1 : 0);
