@@ -6,7 +6,7 @@
 //        [--parts bank,abuse,overload] [--report FILE]
 //
 // Exit status 0 only when every part ran and found no violation.
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { serverBinary } from '../support/stack.mjs';
@@ -46,6 +46,8 @@ async function main() {
   const logDir = process.env.NNW_STRESS_LOG_DIR ?? mkdtempSync(path.join(tmpdir(), 'nnw-stress-logs-'));
   const server = serverBinary();
   console.log(`== stress (${opts.long ? 'long' : 'short'} form): seed ${opts.seed}, server ${server}, logs ${logDir}`);
+  const logFile = path.join(logDir, 'server.log');
+  const logStart = existsSync(logFile) ? statSync(logFile).size : 0;  // a reused log dir: this run's part only
   const world = new World({ server, logDir, walletCount: opts.wallets, hotCount: opts.hot, seed: opts.seed });
   const results = { opts, server: path.relative(process.cwd(), server) || server, started: new Date().toISOString() };
   let failed = false;
@@ -102,11 +104,16 @@ async function main() {
     results.error = String(e?.message ?? e).slice(0, 300);
     console.error(e);
   } finally {
+    await world.stop().catch(() => {});
+    // A sanitizer report (debug build) in the server's log is a bug even if no answer showed it.
+    const log = existsSync(logFile) ? readFileSync(logFile).subarray(logStart).toString('utf8') : '';
+    const sanitizer = log.split('\n').filter((l) => /AddressSanitizer|LeakSanitizer|runtime error:/.test(l));
+    for (const l of sanitizer.slice(0, 5)) world.stats.violation(`sanitizer: ${l.slice(0, 300)}`);
+    if (sanitizer.length) { failed = true; line('sanitizer', `${sanitizer.length} report lines in ${logFile}`); }
     results.seconds = (Date.now() - t0) / 1000;
     results.violations = world.stats.violations;
     results.violationTotal = world.stats.violationTotal;
     for (const v of world.stats.violations.slice(0, 40)) console.log(`   VIOLATION ${v}`);
-    await world.stop().catch(() => {});
   }
   results.failed = failed;
   if (opts.report) writeReport(opts.report, results);
