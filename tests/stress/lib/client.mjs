@@ -22,7 +22,7 @@ export class Stats {
 
 /**
  * One HTTP exchange. Returns { status, json, text, headers } or { status: 'network', error }.
- * `base()` gives the current base URL (a restarted server keeps its port).
+ * A restarted server keeps its port, so the base URL stays valid across kills.
  */
 export async function send(baseUrl, method, path, { token, key, body, headers = {}, timeoutMs = 15000 } = {}) {
   const h = { ...headers };
