@@ -97,13 +97,19 @@ export async function runBank(world, opts) {
     ...Array(opts.kills).fill(killAndRestart), ...Array(opts.pgStops).fill(restartDatabase),
     ...Array(opts.terminations).fill(terminateBackends)];
   for (let i = events.length - 1; i > 0; i -= 1) { const j = world.rng.int(0, i); [events[i], events[j]] = [events[j], events[i]]; }
+  let chaosError;
   const chaosLoop = (async () => {
-    for (let i = 0; i < events.length && !done; i += 1) {
-      const at = startOps + Math.floor(((i + 0.2 + world.rng() * 0.6) / events.length) * opts.operations * 0.9);
-      while (!done && world.operations < at) await sleep(20);
-      if (!done) await events[i](world, chaos);
+    try {
+      for (let i = 0; i < events.length && !done; i += 1) {
+        const at = startOps + Math.floor(((i + 0.2 + world.rng() * 0.6) / events.length) * opts.operations * 0.9);
+        while (!done && world.operations < at) await sleep(20);
+        if (!done) await events[i](world, chaos);
+      }
+    } catch (e) {
+      chaosError = e;  // e.g. PostgreSQL would not start again: reported once the clients stop
+    } finally {
+      chaosDone = true;
     }
-    chaosDone = true;
   })();
 
   const checker = (async () => {
@@ -126,6 +132,7 @@ export async function runBank(world, opts) {
   done = true;
   clearInterval(progress);
   await Promise.all([chaosLoop, checker]);
+  if (chaosError) throw chaosError;
   const seconds = (Date.now() - started) / 1000;
   for (const v of chaos.checkViolations) world.stats.violation(`continuous check: ${v}`);
   return { chaos, seconds, operations: world.operations - startOps };

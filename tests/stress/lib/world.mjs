@@ -114,6 +114,10 @@ export class World {
   }
 
   async startServer(extraEnv = {}) {
+    if (this.serverStarts === 0) {
+      // Whatever way this process ends, its server does not outlive it.
+      process.on('exit', () => { if (this.proc?.child.exitCode === null) this.proc.child.kill('SIGKILL'); });
+    }
     this.serverStarts += 1;
     this.proc = await startServer(this.server, { ...this.env, ...extraEnv },
       { port: this.port, logFile: path.join(this.logDir, 'server.log'), readyTimeoutMs: 60000 });
