@@ -242,6 +242,22 @@ TEST_F(CheckoutApi, ConfirmIsIdempotentAndRefusesBadInput) {
   EXPECT_EQ(balance(member), 5000000 - 74800);
 }
 
+// Found by tests/stress (abuse sweep): a U+0000 in a SKU broke the catalog lookup's array
+// literal and the preview and the order answered 503 "retry" to input that can never succeed.
+TEST_F(CheckoutApi, NulInASku_Is400InvalidValueNotA5xx) {
+  const auto token = member_token(member);
+  const auto previewed = server().call({"POST", "/v1/checkout/preview", R"({"lines":[{"sku":"NN-OMEGA3\u0000","quantity":1}]})", token, {}, {}});
+  ASSERT_EQ(previewed.status, 400) << previewed.body;
+  EXPECT_EQ(previewed.json().at("error").at("code"), "invalid_value");
+  EXPECT_EQ(previewed.json().at("error").at("field"), "lines[0].sku");
+  const auto ordered = server().call({"POST", "/v1/orders",
+      R"({"lines":[{"sku":"NN-OMEGA3\u0000","quantity":1}],"wallet_cents":0,"rules_version":"x","displayed":{"subtotal_cents":0,"discount_cents":0,"shipping_cents":0,"total_cents":0}})",
+      token, "nul-order", {}});
+  EXPECT_EQ(ordered.status, 400) << ordered.body;
+  EXPECT_EQ(ordered.json().at("error").at("code"), "invalid_value");
+  EXPECT_EQ(sql_int("SELECT count(*) FROM orders"), 0);
+}
+
 TEST_F(CheckoutApi, InsufficientBalance_Is409WithBalanceAndShortfall) {
   const std::string poor = server().create_member(member_uuid(2), "NN-2");
   server().fund(poor, 10000);

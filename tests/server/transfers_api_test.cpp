@@ -71,6 +71,26 @@ TEST_F(TransfersApi, BadAmountsAndBodies_Get4xxAndWriteNothing) {
   EXPECT_EQ(sql_int("SELECT count(*) FROM transfers"), 0);
 }
 
+// Found by tests/stress (abuse sweep): libpq sends text parameters as C strings, so a U+0000
+// cut "NN-2\u0000x" down to "NN-2" and the money went to a member the client never named.
+TEST_F(TransfersApi, NulInAString_Is400InvalidValueAndMovesNothing) {
+  const std::string a = server().create_member(member_uuid(1), "NN-1");
+  const std::string b = server().create_member(member_uuid(2), "NN-2");
+  server().fund(a, 1000);
+  const auto result = server().call({"POST", "/v1/transfers", R"({"to_member_number":"NN-2\u0000x","amount_cents":10,"note":"ok"})",
+                                     member_token(a), "nul-1", {}});
+  ASSERT_EQ(result.status, 400) << result.body;
+  EXPECT_EQ(result.json().at("error").at("code"), "invalid_value");
+  EXPECT_EQ(result.json().at("error").at("field"), "to_member_number");
+  const auto in_note = server().call({"POST", "/v1/transfers", R"({"to_member_number":"NN-2","amount_cents":10,"note":"a\u0000b"})",
+                                      member_token(a), "nul-2", {}});
+  EXPECT_EQ(in_note.status, 400) << in_note.body;
+  EXPECT_EQ(in_note.json().at("error").at("field"), "note");
+  EXPECT_EQ(balance(a), 1000);
+  EXPECT_EQ(balance(b), 0);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM transfers"), 0);
+}
+
 TEST_F(TransfersApi, LimitsPerTransferPerDayAndPerMinute) {
   const std::string a = server().create_member(member_uuid(1), "NN-1");
   server().create_member(member_uuid(2), "NN-2");

@@ -39,12 +39,18 @@ export async function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Starts a private cluster in a temporary directory; returns { dir, databaseUrl, destroy }. */
-export async function startCluster({ fast = true } = {}) {
+/**
+ * Starts a private cluster in a temporary directory; returns { dir, databaseUrl, destroy }.
+ * `port` pins its port (default: scripts/pg's first free one from 54329). A test that stops
+ * and restarts the cluster should pin one outside that range, or another cluster started
+ * meanwhile may take the port.
+ */
+export async function startCluster({ fast = true, port } = {}) {
   const dir = mkdtempSync(path.join(process.env.TMPDIR ?? tmpdir(), 'nnw-stack-'));
   chmodSync(dir, 0o755);  // PostgreSQL runs as the postgres user when we are root
   const args = ['start', path.join(dir, 'pg'), '--owner-pid', String(process.pid)];
   if (fast) args.push('--fast');
+  if (port) args.push('--port', String(port));
   const { stdout } = await run(path.join(repoRoot, 'scripts/pg'), args, { maxBuffer: 1 << 24 });
   const databaseUrl = stdout.trim().split('\n').pop();
   return {

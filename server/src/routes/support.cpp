@@ -49,10 +49,37 @@ std::string csv_text(std::string_view text) {
   return out + "\"";
 }
 
+namespace {
+
+// The JSON path ("lines[0].sku") of the first string, or member name, holding U+0000, if any.
+// libpq passes text parameters as C strings, so PostgreSQL would see such a string cut short
+// (acting on "NN-1002" for "NN-1002\u0000…") or, inside an array literal, fail the statement
+// with a 5xx. The depth is bounded by the parser's max_depth.
+std::optional<std::string> nul_path(const boost::json::value& value, const std::string& path) {
+  if (value.is_string()) {
+    if (value.get_string().find('\0') != boost::json::string::npos) return path;
+  } else if (value.is_array()) {
+    const auto& items = value.get_array();
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if (auto found = nul_path(items[i], path + "[" + std::to_string(i) + "]")) return found;
+    }
+  } else if (value.is_object()) {
+    for (const auto& member : value.get_object()) {
+      const std::string at = path.empty() ? std::string(member.key()) : path + "." + std::string(member.key());
+      if (member.key().find('\0') != std::string_view::npos) return at;
+      if (auto found = nul_path(member.value(), at)) return found;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 ApiResult<boost::json::value> parse_body(const RequestContext& ctx) {
   nnw::rules::Error error;
   auto document = nnw::rules::json::parse(ctx.request.body(), error);
   if (!document) return from_rules_error(error);
+  if (auto at = nul_path(*document, "")) return bad_request("invalid_value", "text may not contain U+0000", *at);
   return std::move(*document);
 }
 

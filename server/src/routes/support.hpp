@@ -29,7 +29,8 @@ ApiResult<std::string> resolve_member(const RequestContext& ctx);
 // RFC 4180: a text field quoted, each inner quote written twice (numbers stay bare).
 std::string csv_text(std::string_view text);
 
-// The parsed body as a JSON value, or 400 invalid_json.
+// The parsed body as a JSON value, or 400 invalid_json; a string holding U+0000 is
+// 400 invalid_value (PostgreSQL text cannot carry it).
 ApiResult<boost::json::value> parse_body(const RequestContext& ctx);
 
 }  // namespace nnw::server::routes
