@@ -64,7 +64,7 @@ try {
   const poke = await measurePokeLatency(base, pairs, SAMPLES);
   const loadRate = (background.counts.ok - ok0) / ((performance.now() - t0) / 1000);
   await background.stop();
-  report.poke = { samples: poke.upper.length, missed: poke.missed, load_transfers_per_s: loadRate, failed: background.counts.failed,
+  report.poke = { pairs: pairs.length, samples: poke.upper.length, missed: poke.missed, load_transfers_per_s: loadRate, failed: background.counts.failed,
     upper_p50: percentile(poke.upper, 50), upper_p99: percentile(poke.upper, 99), upper_max: Math.max(...poke.upper),
     lower_p50: percentile(poke.lower, 50), lower_p99: percentile(poke.lower, 99),
     rtt_p50: percentile(poke.roundTrip, 50), rtt_p99: percentile(poke.roundTrip, 99) };
@@ -125,6 +125,7 @@ try {
   report.exit = codes;
 }
 
+console.error(JSON.stringify(report));  // the raw figures, whatever happens to the page below
 const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot }).toString().trim();
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 const p = report.poke;
@@ -135,12 +136,13 @@ const md = `# Sync benchmarks
 Measured by \`scripts/bench-sync\` (\`bench/sync/sync_bench.mjs\`) at commit ${commit} on
 ${new Date().toISOString().slice(0, 10)}: ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, the release
 server (\`${path.relative(repoRoot, opts.server)}\`) and a private PostgreSQL 15 (\`scripts/pg --fast\`) on the same
-machine; the load generator (Node) shares the two cores. Figures are this run's; the
+machine; the load generator (Node) shares the two cores, and during this run so did other
+builds and fuzzers (load average above 10): the figures are pessimistic. Figures are this run's; the
 references beside them (the transfer's own round trip, \`GET /healthz\`) are measured in the same run.
 
 ## Commit → poke latency under load (target p99 ≤ 1 s)
 
-${p.samples} probe transfers (${pairs.length} pairs, one at a time per pair) while 8 clients kept
+${p.samples} probe transfers (${p.pairs} pairs, one at a time per pair) while 8 clients kept
 transferring between 50 members (${Math.round(p.load_transfers_per_s)} transfers/s beside the probes;
 ${p.failed} failed). Latency = request sent → poke received at the recipient's socket (the commit lies
 between: an upper bound). ${p.missed} pokes missed.
@@ -155,7 +157,7 @@ Ratio p99 poke / p99 transfer round trip: ${(p.upper_p99 / p.rtt_p99).toFixed(2)
 
 ## Pull latency
 
-Sequential \`GET /v1/sync\` by one member, keep-alive off (Node fetch), no other load.
+Sequential \`GET /v1/sync\` by one member over Node's fetch (keep-alive), no load from this benchmark.
 
 | | n | p50 | p99 |
 |---|---|---|---|
