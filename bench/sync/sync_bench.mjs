@@ -10,7 +10,7 @@
 // scripts/bench-sync runs it with the release server and raises the open-file limit.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot, startStack } from '../../tests/support/stack.mjs';
@@ -45,6 +45,7 @@ async function timed(n, fn) {
   return times;
 }
 
+const loadStart = loadavg()[0];
 const dir = mkdtempSync(path.join(tmpdir(), 'nnw-sync-bench-'));
 const stack = await startStack({ server: opts.server, env: { NNW_RULES_CONFIG: loadConfigFile(dir) }, logDir: dir });
 const report = {};
@@ -136,8 +137,8 @@ const md = `# Sync benchmarks
 Measured by \`scripts/bench-sync\` (\`bench/sync/sync_bench.mjs\`) at commit ${commit} on
 ${new Date().toISOString().slice(0, 10)}: ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, the release
 server (\`${path.relative(repoRoot, opts.server)}\`) and a private PostgreSQL 15 (\`scripts/pg --fast\`) on the same
-machine; the load generator (Node) shares the two cores, and during this run so did other
-builds and fuzzers (load average above 10): the figures are pessimistic. Figures are this run's; the
+machine; the load generator (Node) shares the two cores (1-minute load average ${loadStart.toFixed(1)} at the
+start, ${loadavg()[0].toFixed(1)} at the end). Figures are this run's; the
 references beside them (the transfer's own round trip, \`GET /healthz\`) are measured in the same run.
 
 ## Commit → poke latency under load (target p99 ≤ 1 s)
