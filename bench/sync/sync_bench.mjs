@@ -9,7 +9,7 @@
 //
 // scripts/bench-sync runs it with the release server and raises the open-file limit.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -124,6 +124,7 @@ try {
 } finally {
   const codes = await stack.stop();
   report.exit = codes;
+  if (codes.every((c) => c === 0)) rmSync(dir, { recursive: true, force: true });  // else its server log stays
 }
 
 console.error(JSON.stringify(report));  // the raw figures, whatever happens to the page below

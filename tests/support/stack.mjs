@@ -8,7 +8,7 @@
 //   ... fetch(`${stack.baseUrl}/v1/...`) ...
 //   await stack.stop();
 import { spawn, execFile } from 'node:child_process';
-import { mkdtempSync, chmodSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, chmodSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -194,6 +194,14 @@ export async function startStack({ server = serverBinary(), env: extra = {}, ins
     await cluster.destroy();
     throw e;
   }
+}
+
+/** tests/artifacts/NAME, emptied: where a test keeps its server logs (git-ignored, kept for CI). */
+export function artifactDir(name) {
+  const dir = path.join(repoRoot, 'tests/artifacts', name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }
 
 /** Reads a log file, for a failing test's message. */

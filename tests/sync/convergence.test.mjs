@@ -8,10 +8,8 @@
 //   node --experimental-websocket --test tests/sync/
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startStack, tail } from '../support/stack.mjs';
+import { artifactDir, startStack, tail } from '../support/stack.mjs';
 import { FlakyNetwork, MemoryStorage, SyncClient, cartRequest, clientView, loadWasmRules, serverView, sleep } from './support.mjs';
 
 const MEMBERS = ['NN-1001', 'NN-1002', 'NN-1003', 'NN-1004'];
@@ -23,7 +21,7 @@ let logDir;
 const members = {};  // number → { token, client, network, rules, storage }
 
 before(async () => {
-  logDir = mkdtempSync(path.join(tmpdir(), 'nnw-sync-'));
+  logDir = artifactDir('sync-convergence');
   stack = await startStack({ logDir });
   for (const number of MEMBERS) {
     const token = await stack.login({ member_number: number });

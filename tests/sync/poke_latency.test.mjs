@@ -5,17 +5,16 @@
 // transaction the recipient's next pulls deliver.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { repoRoot, startStack } from '../support/stack.mjs';
+import { artifactDir, repoRoot, startStack } from '../support/stack.mjs';
 import { loadConfigFile, makeMembers, measurePokeLatency, percentile, pokeSocket, transfer, transferLoad } from '../support/sync_load.mjs';
 
 const SAMPLES = Number(process.env.NNW_POKE_SAMPLES ?? 200);
 let stack;
 
 before(async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'nnw-poke-'));
+  const dir = artifactDir('sync-poke-latency');
   stack = await startStack({ env: { NNW_RULES_CONFIG: loadConfigFile(dir) }, logDir: dir });
 });
 after(async () => { await stack?.stop(); });

@@ -3,10 +3,9 @@
 // swaps it into its WebAssembly engine without being rebuilt (no page reload in a browser).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { repoRoot, startServer, startStack } from '../support/stack.mjs';
+import { artifactDir, repoRoot, startServer, startStack } from '../support/stack.mjs';
 import { FlakyNetwork, MemoryStorage, SyncClient, cartRequest, loadWasmRules, sleep } from './support.mjs';
 
 const MEMBER_ID = '00000000-0000-4000-8000-000000001005';
@@ -14,7 +13,7 @@ let stack;
 let dir;
 
 before(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'nnw-versions-'));
+  dir = artifactDir('sync-versions');
   stack = await startStack({ logDir: dir });
 });
 after(async () => { await stack?.stop(); });
