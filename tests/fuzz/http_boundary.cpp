@@ -1,0 +1,98 @@
+// The database boundary of the HTTP fuzz target: every handler that reads or writes
+// PostgreSQL is defined here instead of in server/src/routes/, so the real route table links
+// without the ledger. Each one checks what the router promised it (a caller whose role the
+// route admits), runs the pure steps such handlers begin with (the member a path names, path
+// ids, the JSON body), and answers 200 where the real handler would open a transaction.
+// The handlers in server/src/routes/rules.cpp (the rules engine, no database) run for real.
+#include <algorithm>
+
+#include "fuzz_check.hpp"
+#include "http_fixture.hpp"
+#include "routes/routes.hpp"
+#include "routes/support.hpp"
+
+namespace nnw::server::routes {
+
+namespace {
+
+using nnw::fuzz::check;
+
+void check_authorized(const RequestContext& ctx) {
+  const auto& routes = nnw::fuzz::http_fixture().routes;
+  const auto route = std::find_if(routes.begin(), routes.end(), [&](const Route& r) {
+    return r.pattern == ctx.route && r.method == ctx.request.method();
+  });
+  check(route != routes.end(), "a handler ran for a request no route matches", ctx.route);
+  if (route->roles.empty()) return;
+  check(ctx.principal.has_value(), "a handler of a protected route ran without a caller", ctx.route);
+  check(std::find(route->roles.begin(), route->roles.end(), ctx.principal->role) != route->roles.end(),
+        "a handler ran for a role its route does not admit", ctx.route);
+}
+
+Response database_boundary(RequestContext& ctx) {
+  check_authorized(ctx);
+  for (const auto& [name, value] : ctx.path_params) {
+    if (name == "member_id") {
+      auto member = resolve_member(ctx);
+      if (!member.ok()) return error_response(ctx, member.error());
+      check(is_uuid(member.value()), "resolve_member returned something that is not a uuid", member.value());
+      check(ctx.principal->role != Role::member || member.value() == ctx.principal->subject,
+            "a member reached another member's data", member.value());
+    } else {
+      (void)is_uuid(value);
+      (void)parse_positive(value);
+    }
+  }
+  if (ctx.request.method() == http::verb::post || ctx.request.method() == http::verb::put) {
+    auto object = json_body(ctx);
+    auto value = parse_body(ctx);
+    check(!object.ok() || value.ok(), "json_body accepted a body parse_body refuses");
+    if (!value.ok()) return error_response(ctx, value.error());
+  }
+  return json_response(ctx, http::status::ok, std::string(R"({"fuzz":"database boundary"})"));
+}
+
+}  // namespace
+
+#define NNW_FUZZ_DATABASE_BOUNDARY(name) \
+  Response name(RequestContext& ctx) { return database_boundary(ctx); }
+
+NNW_FUZZ_DATABASE_BOUNDARY(healthz)
+NNW_FUZZ_DATABASE_BOUNDARY(readyz)
+NNW_FUZZ_DATABASE_BOUNDARY(metrics)
+NNW_FUZZ_DATABASE_BOUNDARY(demo_login)
+NNW_FUZZ_DATABASE_BOUNDARY(get_wallet)
+NNW_FUZZ_DATABASE_BOUNDARY(list_wallet_entries)
+NNW_FUZZ_DATABASE_BOUNDARY(create_transfer)
+NNW_FUZZ_DATABASE_BOUNDARY(create_commissions)
+NNW_FUZZ_DATABASE_BOUNDARY(run_job)
+NNW_FUZZ_DATABASE_BOUNDARY(create_adjustment)
+NNW_FUZZ_DATABASE_BOUNDARY(create_withdrawal)
+NNW_FUZZ_DATABASE_BOUNDARY(list_member_withdrawals)
+NNW_FUZZ_DATABASE_BOUNDARY(cancel_withdrawal)
+NNW_FUZZ_DATABASE_BOUNDARY(list_withdrawal_queue)
+NNW_FUZZ_DATABASE_BOUNDARY(approve_withdrawal)
+NNW_FUZZ_DATABASE_BOUNDARY(reject_withdrawal)
+NNW_FUZZ_DATABASE_BOUNDARY(create_member)
+NNW_FUZZ_DATABASE_BOUNDARY(enrol_totp)
+NNW_FUZZ_DATABASE_BOUNDARY(confirm_totp)
+NNW_FUZZ_DATABASE_BOUNDARY(create_travel_campaign)
+NNW_FUZZ_DATABASE_BOUNDARY(list_travel_campaigns)
+NNW_FUZZ_DATABASE_BOUNDARY(close_travel_campaign)
+NNW_FUZZ_DATABASE_BOUNDARY(get_travel_standings)
+NNW_FUZZ_DATABASE_BOUNDARY(create_travel_events)
+NNW_FUZZ_DATABASE_BOUNDARY(get_member_travel)
+NNW_FUZZ_DATABASE_BOUNDARY(get_catalog)
+NNW_FUZZ_DATABASE_BOUNDARY(import_catalog)
+NNW_FUZZ_DATABASE_BOUNDARY(preview_checkout)
+NNW_FUZZ_DATABASE_BOUNDARY(confirm_order)
+NNW_FUZZ_DATABASE_BOUNDARY(cancel_order)
+NNW_FUZZ_DATABASE_BOUNDARY(list_member_orders)
+NNW_FUZZ_DATABASE_BOUNDARY(get_member_cashback)
+NNW_FUZZ_DATABASE_BOUNDARY(get_member_loyalty)
+NNW_FUZZ_DATABASE_BOUNDARY(choose_loyalty_reward)
+NNW_FUZZ_DATABASE_BOUNDARY(deliver_loyalty_reward)
+NNW_FUZZ_DATABASE_BOUNDARY(pull_sync)
+NNW_FUZZ_DATABASE_BOUNDARY(get_report)
+
+}  // namespace nnw::server::routes
