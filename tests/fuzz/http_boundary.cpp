@@ -1,10 +1,14 @@
 // The database boundary of the HTTP fuzz target: every handler that reads or writes
 // PostgreSQL is defined here instead of in server/src/routes/, so the real route table links
 // without the ledger. Each one checks what the router promised it (a caller whose role the
-// route admits), runs the pure steps such handlers begin with (the member a path names, path
-// ids, the JSON body), and answers 200 where the real handler would open a transaction.
-// The handlers in server/src/routes/rules.cpp (the rules engine, no database) run for real.
+// route admits) and runs the pure steps such handlers begin with (the member a path names,
+// path ids, the JSON body). Reads then answer 200 where the real handler would query; writes
+// go on into the real idempotent_write, which checks the Idempotency-Key and then finds the
+// fixture's pool without a connection to lend (503), so the write itself never runs.
+// The handlers of server/src/routes/rules.cpp and health.cpp run for real.
 #include <algorithm>
+
+#include "http/idempotent_write.hpp"
 
 #include "fuzz_check.hpp"
 #include "http_fixture.hpp"
@@ -29,7 +33,7 @@ void check_authorized(const RequestContext& ctx) {
         "a handler ran for a role its route does not admit", ctx.route);
 }
 
-Response database_boundary(RequestContext& ctx) {
+Response database_boundary(RequestContext& ctx, bool idempotent) {
   check_authorized(ctx);
   for (const auto& [name, value] : ctx.path_params) {
     if (name == "member_id") {
@@ -49,50 +53,59 @@ Response database_boundary(RequestContext& ctx) {
     check(!object.ok() || value.ok(), "json_body accepted a body parse_body refuses");
     if (!value.ok()) return error_response(ctx, value.error());
   }
-  return json_response(ctx, http::status::ok, std::string(R"({"fuzz":"database boundary"})"));
+  if (!idempotent) return json_response(ctx, http::status::ok, std::string(R"({"fuzz":"database boundary"})"));
+  Response response = idempotent_write(ctx, [](db::Connection&, const std::string&) -> ApiResult<WriteOutcome> {
+    check(false, "a write reached the database the fuzz fixture does not have");
+    return WriteOutcome{};
+  });
+  const auto key = ctx.header("Idempotency-Key");
+  check(key || response.result() == http::status::bad_request, "a write without an Idempotency-Key got past the check");
+  return response;
 }
 
 }  // namespace
 
-#define NNW_FUZZ_DATABASE_BOUNDARY(name) \
-  Response name(RequestContext& ctx) { return database_boundary(ctx); }
+// Handlers that read (or, like demo login and jobs, need the database before anything else).
+#define NNW_FUZZ_READ_BOUNDARY(name) \
+  Response name(RequestContext& ctx) { return database_boundary(ctx, false); }
+// Handlers that write through idempotent_write.
+#define NNW_FUZZ_WRITE_BOUNDARY(name) \
+  Response name(RequestContext& ctx) { return database_boundary(ctx, true); }
 
-NNW_FUZZ_DATABASE_BOUNDARY(healthz)
-NNW_FUZZ_DATABASE_BOUNDARY(readyz)
-NNW_FUZZ_DATABASE_BOUNDARY(metrics)
-NNW_FUZZ_DATABASE_BOUNDARY(demo_login)
-NNW_FUZZ_DATABASE_BOUNDARY(get_wallet)
-NNW_FUZZ_DATABASE_BOUNDARY(list_wallet_entries)
-NNW_FUZZ_DATABASE_BOUNDARY(create_transfer)
-NNW_FUZZ_DATABASE_BOUNDARY(create_commissions)
-NNW_FUZZ_DATABASE_BOUNDARY(run_job)
-NNW_FUZZ_DATABASE_BOUNDARY(create_adjustment)
-NNW_FUZZ_DATABASE_BOUNDARY(create_withdrawal)
-NNW_FUZZ_DATABASE_BOUNDARY(list_member_withdrawals)
-NNW_FUZZ_DATABASE_BOUNDARY(cancel_withdrawal)
-NNW_FUZZ_DATABASE_BOUNDARY(list_withdrawal_queue)
-NNW_FUZZ_DATABASE_BOUNDARY(approve_withdrawal)
-NNW_FUZZ_DATABASE_BOUNDARY(reject_withdrawal)
-NNW_FUZZ_DATABASE_BOUNDARY(create_member)
-NNW_FUZZ_DATABASE_BOUNDARY(enrol_totp)
-NNW_FUZZ_DATABASE_BOUNDARY(confirm_totp)
-NNW_FUZZ_DATABASE_BOUNDARY(create_travel_campaign)
-NNW_FUZZ_DATABASE_BOUNDARY(list_travel_campaigns)
-NNW_FUZZ_DATABASE_BOUNDARY(close_travel_campaign)
-NNW_FUZZ_DATABASE_BOUNDARY(get_travel_standings)
-NNW_FUZZ_DATABASE_BOUNDARY(create_travel_events)
-NNW_FUZZ_DATABASE_BOUNDARY(get_member_travel)
-NNW_FUZZ_DATABASE_BOUNDARY(get_catalog)
-NNW_FUZZ_DATABASE_BOUNDARY(import_catalog)
-NNW_FUZZ_DATABASE_BOUNDARY(preview_checkout)
-NNW_FUZZ_DATABASE_BOUNDARY(confirm_order)
-NNW_FUZZ_DATABASE_BOUNDARY(cancel_order)
-NNW_FUZZ_DATABASE_BOUNDARY(list_member_orders)
-NNW_FUZZ_DATABASE_BOUNDARY(get_member_cashback)
-NNW_FUZZ_DATABASE_BOUNDARY(get_member_loyalty)
-NNW_FUZZ_DATABASE_BOUNDARY(choose_loyalty_reward)
-NNW_FUZZ_DATABASE_BOUNDARY(deliver_loyalty_reward)
-NNW_FUZZ_DATABASE_BOUNDARY(pull_sync)
-NNW_FUZZ_DATABASE_BOUNDARY(get_report)
+NNW_FUZZ_READ_BOUNDARY(demo_login)
+NNW_FUZZ_READ_BOUNDARY(get_wallet)
+NNW_FUZZ_READ_BOUNDARY(list_wallet_entries)
+NNW_FUZZ_READ_BOUNDARY(run_job)
+NNW_FUZZ_READ_BOUNDARY(list_member_withdrawals)
+NNW_FUZZ_READ_BOUNDARY(list_withdrawal_queue)
+NNW_FUZZ_READ_BOUNDARY(list_travel_campaigns)
+NNW_FUZZ_READ_BOUNDARY(get_travel_standings)
+NNW_FUZZ_READ_BOUNDARY(get_member_travel)
+NNW_FUZZ_READ_BOUNDARY(get_catalog)
+NNW_FUZZ_READ_BOUNDARY(preview_checkout)
+NNW_FUZZ_READ_BOUNDARY(list_member_orders)
+NNW_FUZZ_READ_BOUNDARY(get_member_cashback)
+NNW_FUZZ_READ_BOUNDARY(get_member_loyalty)
+NNW_FUZZ_READ_BOUNDARY(pull_sync)
+NNW_FUZZ_READ_BOUNDARY(get_report)
+
+NNW_FUZZ_WRITE_BOUNDARY(create_adjustment)
+NNW_FUZZ_WRITE_BOUNDARY(import_catalog)
+NNW_FUZZ_WRITE_BOUNDARY(create_commissions)
+NNW_FUZZ_WRITE_BOUNDARY(choose_loyalty_reward)
+NNW_FUZZ_WRITE_BOUNDARY(deliver_loyalty_reward)
+NNW_FUZZ_WRITE_BOUNDARY(create_member)
+NNW_FUZZ_WRITE_BOUNDARY(confirm_order)
+NNW_FUZZ_WRITE_BOUNDARY(cancel_order)
+NNW_FUZZ_WRITE_BOUNDARY(enrol_totp)
+NNW_FUZZ_WRITE_BOUNDARY(confirm_totp)
+NNW_FUZZ_WRITE_BOUNDARY(create_transfer)
+NNW_FUZZ_WRITE_BOUNDARY(create_travel_campaign)
+NNW_FUZZ_WRITE_BOUNDARY(close_travel_campaign)
+NNW_FUZZ_WRITE_BOUNDARY(create_travel_events)
+NNW_FUZZ_WRITE_BOUNDARY(create_withdrawal)
+NNW_FUZZ_WRITE_BOUNDARY(cancel_withdrawal)
+NNW_FUZZ_WRITE_BOUNDARY(approve_withdrawal)
+NNW_FUZZ_WRITE_BOUNDARY(reject_withdrawal)
 
 }  // namespace nnw::server::routes

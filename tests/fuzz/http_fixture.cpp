@@ -14,9 +14,11 @@ std::unique_ptr<HttpFixture> instance;
 
 server::Settings fuzz_settings(const std::string& web_root) {
   server::Settings settings;
-  // Nothing listens here, and no handler that the fuzz target runs connects.
+  // A pool without connections: lease_connection answers 503 at once, before any connect
+  // (and nothing listens at this address either).
   settings.database_url = "host=/nonexistent/nnw-fuzz port=1 dbname=nnw connect_timeout=1";
-  settings.db_pool_size = 1;
+  settings.db_pool_size = 0;
+  settings.db_acquire_timeout = std::chrono::milliseconds(0);
   settings.jwt_secret = "fuzz-secret-fuzz-secret-fuzz-secret-0123";
   settings.data_keys = "fuzz1:a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2s=";
   settings.web_root = web_root;

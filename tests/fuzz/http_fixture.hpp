@@ -1,6 +1,6 @@
 #pragma once
-// The server pieces the HTTP fuzz target runs against: an App whose database is never
-// reached (handlers that need it stop at http_boundary.cpp), the real route table, and a
+// The server pieces the HTTP fuzz target runs against: an App whose connection pool has no
+// connection (handlers that need one stop at http_boundary.cpp or get 503), the real route table, and a
 // token per role for the $MEMBER / $ADMIN / $SERVICE placeholders.
 #include <string>
 #include <utility>

@@ -125,18 +125,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     parser.body_limit(nnw::fuzz::http_fixture().app.settings().body_limit_bytes);
     parser.eager(true);
     boost::system::error_code ec;
+    // Eager, so one put goes as far as the bytes allow. need_more means the input ended
+    // mid-message: Beast's read loop would call put again only with more bytes appended
+    // (basic_parser asserts as much), and here no more come.
     while (!rest.empty() && !parser.is_done()) {
       const std::size_t used = parser.put(boost::asio::buffer(rest.data(), rest.size()), ec);
       rest.remove_prefix(used);
-      if (ec == http::error::need_more) {
-        if (used == 0) break;  // the connection closes before the message is whole
-        ec = {};
-        continue;
-      }
       if (ec) break;
     }
-    // A message cut short, a body over the limit (the server answers 413 and closes) or bytes
-    // that are not HTTP: the server stops reading this connection.
+    // A message cut short (the connection closed), a body over the limit (the server answers
+    // 413 and closes) or bytes that are not HTTP: the server stops reading this connection.
     if (ec || !parser.is_done()) return 0;
     const Request request = parser.release();
     handle(request);
