@@ -8,9 +8,8 @@
 // The handlers of server/src/routes/rules.cpp and health.cpp run for real.
 #include <algorithm>
 
-#include "http/idempotent_write.hpp"
-
 #include "fuzz_check.hpp"
+#include "http/idempotent_write.hpp"
 #include "http_fixture.hpp"
 #include "routes/routes.hpp"
 #include "routes/support.hpp"
@@ -58,8 +57,12 @@ Response database_boundary(RequestContext& ctx, bool idempotent) {
     check(false, "a write reached the database the fuzz fixture does not have");
     return WriteOutcome{};
   });
+  // docs/server.md: 1–255 visible ASCII characters, else 400; past the check, the pool's 503.
   const auto key = ctx.header("Idempotency-Key");
-  check(key || response.result() == http::status::bad_request, "a write without an Idempotency-Key got past the check");
+  const bool valid = key && !key->empty() && key->size() <= 255 &&
+                     std::all_of(key->begin(), key->end(), [](char c) { return c > 0x20 && c < 0x7f; });
+  check(response.result() == (valid ? http::status::service_unavailable : http::status::bad_request),
+        valid ? "a write with a valid Idempotency-Key was refused" : "a write without a valid Idempotency-Key got past the check");
   return response;
 }
 
