@@ -1,3 +1,3 @@
-// The one place the app names its sync client (the lead's web/src/sync/client.js): the client
+// The one place the app names its sync client (web/src/sync/client.js): the client
 // and the rules request it builds from the synced state exactly as the server does.
 export { SyncClient, cartRequest } from './sync/client.js';
