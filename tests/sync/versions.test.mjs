@@ -81,3 +81,23 @@ test('a stored client previews offline, then swaps in the rules a restarted serv
   assert.deepEqual(local, server.preview);
   offline.stop();
 });
+
+test('a socket that looks open on a dead network is given up by the periodic pull', { timeout: 60_000 }, async () => {
+  const token = await stack.login({ member_number: 'NN-1004' });
+  const network = new FlakyNetwork();
+  const client = new SyncClient({ baseUrl: stack.baseUrl, token, memberId: '00000000-0000-4000-8000-000000001004',
+    storage: new MemoryStorage(), fetch: network.fetch, WebSocket: network.WebSocket, safetyPullMs: 200 });
+  const seen = [];
+  client.subscribe((c, event) => { if (event.type === 'connection') seen.push(event.connection); });
+  await client.start();
+  await until('online', () => client.connection === 'online');
+  // Requests fail, the socket stays open (nothing closes it): as when a phone loses its network.
+  network.offline = true;
+  await until('the connection shown lost', () => client.connection !== 'online', 5000);
+  network.offline = false;
+  await until('online again', () => client.connection === 'online', 15000);
+  const lost = seen.indexOf('offline', seen.indexOf('online'));
+  assert.ok(lost > 0, `the connection went from online to offline: ${seen.join(', ')}`);
+  assert.equal(seen.at(-1), 'online', `and came back: ${seen.join(', ')}`);
+  client.stop();
+});

@@ -14,7 +14,7 @@ const STORAGE_VERSION = 1;
 const ENTRIES_KEPT = 50;                  // newest wallet entries kept for the Monedero page
 const PULL_PAGE = 500;                    // changes per pull request (server max 1000)
 const SETTLE_RETRY_MS = { first: 25, max: 2_000 };  // poked, the change not servable yet: pull again
-const SAFETY_PULL_MS = 30_000;            // a pull now and then, should a poke be lost
+const SAFETY_PULL_MS = 30_000;            // a pull now and then, should a poke be lost or the socket be dead
 const SOCKET_BACKOFF_MS = { first: 500, max: 30_000 };
 const WRITE_BACKOFF_MS = { first: 250, max: 30_000 };
 const REQUEST_TIMEOUT_MS = 15_000;
@@ -68,6 +68,7 @@ export class SyncClient {
   #running = false; #pulling = null; #pullAgain = false; #pokedXid = 0n; #waitingForPoke = false;
   #flushing = null; #waiters = new Map(); #writeTimer = null;
   #onOnline = () => this.reconnect();
+  #safetyPullMs;
 
   /**
    * @param {object} options
@@ -76,8 +77,10 @@ export class SyncClient {
    * @param {string} options.memberId   the member's id (names the stored state)
    * @param {Storage} [options.storage] localStorage or alike; MemoryStorage when absent
    * @param {object} [options.rules]    the WebAssembly rules (loadRules()): new configs are loaded into it
+   * @param {number} [options.safetyPullMs] the period of the pull that runs without pokes (30 s)
    */
-  constructor({ baseUrl = '', token, memberId, storage, fetch: fetchImpl, WebSocket: WebSocketImpl, rules } = {}) {
+  constructor({ baseUrl = '', token, memberId, storage, fetch: fetchImpl, WebSocket: WebSocketImpl, rules,
+    safetyPullMs = SAFETY_PULL_MS } = {}) {
     if (!token) throw new TypeError('SyncClient needs the member token');
     if (!memberId) throw new TypeError('SyncClient needs the member id');
     this.#baseUrl = baseUrl.replace(/\/$/, '');
@@ -86,6 +89,7 @@ export class SyncClient {
     this.#fetch = fetchImpl ?? globalThis.fetch.bind(globalThis);
     this.#WebSocket = WebSocketImpl ?? globalThis.WebSocket;
     this.#rules = rules ?? null;
+    this.#safetyPullMs = safetyPullMs;
     this.#key = `nnw.sync.v${STORAGE_VERSION}.${memberId}`;
     this.#state = this.#load('state') ?? emptyState(memberId);
     this.#queue = (this.#load('queue') ?? []).map((w) => ({ ...w, state: 'queued' }));
@@ -117,7 +121,7 @@ export class SyncClient {
     this.#running = true;
     globalThis.addEventListener?.('online', this.#onOnline);
     this.#openSocket();
-    this.#safetyTimer = setInterval(() => { if (this.#connection === 'online') this.refresh().catch(() => {}); }, SAFETY_PULL_MS);
+    this.#safetyTimer = setInterval(() => this.#safetyPull(), this.#safetyPullMs);
     this.#kickQueue();
     try {
       await this.refresh();
@@ -371,6 +375,27 @@ export class SyncClient {
     if (result.rules_version !== rulesConfig.rules_version) {
       throw new Error(`rules version ${result.rules_version} computed, ${rulesConfig.rules_version} served`);
     }
+  }
+
+  // A socket can look open long after its network died (a phone changing networks sends no
+  // FIN): a periodic pull that gets no answer closes it, so the socket reconnects with backoff
+  // and the page shows the connection lost.
+  #safetyPull() {
+    if (this.#connection !== 'online') return;
+    this.refresh().catch((e) => {
+      if (e instanceof RequestError && e.status === 0) this.#abandonSocket();
+    });
+  }
+
+  /** Gives the socket up without waiting for a close handshake a dead network cannot finish. */
+  #abandonSocket() {
+    const socket = this.#socket;
+    if (!socket) return;
+    socket.onopen = socket.onmessage = socket.onerror = socket.onclose = null;
+    try { socket.close(); } catch { /* already closing */ }
+    this.#socket = null;
+    this.#setConnection('offline');
+    this.#reconnectSoon();
   }
 
   // ---- internals: the poke socket ----
