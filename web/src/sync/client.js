@@ -212,7 +212,9 @@ export class SyncClient {
   // ---- internals: pull ----
 
   async #pullAll() {
-    const stale = new Set();
+    // Documents owed a refetch survive a failed pull (kept with the cursor that passed their
+    // changes), so a refetch that failed is made by the next pull instead of being forgotten.
+    const stale = new Set(this.#state.stale ?? []);
     for (let page = 0; page < 10_000; page += 1) {
       const cursor = this.#state.cursor;
       const query = cursor ? `?cursor=${encodeURIComponent(cursor)}&limit=${PULL_PAGE}` : '';
@@ -226,9 +228,11 @@ export class SyncClient {
         for (const change of json.changes) this.#applyChange(change, stale);
         this.#state = { ...this.#state, cursor: json.cursor };
       }
+      this.#state = { ...this.#state, stale: [...stale] };
       if (!json.has_more) break;
     }
     await this.#refreshDocuments(stale);
+    this.#state = { ...this.#state, stale: [] };
     this.#save('state', this.#state);
     this.#emit({ type: 'state' });
   }
@@ -244,8 +248,12 @@ export class SyncClient {
     this.#waitingForPoke = true;
     try {
       for (let attempt = 0; this.#running; attempt += 1) {
-        await this.refresh();
-        if (cursorXid(this.#state.cursor) > this.#pokedXid) return;
+        try {
+          await this.refresh();
+          if (cursorXid(this.#state.cursor) > this.#pokedXid) return;
+        } catch {
+          // A pull that failed (a connection reset, a timeout) is tried again below.
+        }
         await sleep(Math.min(SETTLE_RETRY_MS.max, SETTLE_RETRY_MS.first * 2 ** Math.min(attempt, 10)));
       }
     } finally {
@@ -556,6 +564,7 @@ function emptyState(memberId) {
     loyalty: null,
     travel: null,
     checkout: null,
+    stale: [],
     catalog: null,
     rules_config: null,
   };
