@@ -6,7 +6,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/json.hpp>
+#include <atomic>
 #include <future>
+#include <set>
 #include <thread>
 
 #include "test_server.hpp"
@@ -126,6 +128,57 @@ TEST_F(SyncApi, AChangeCommittedLateByAnEarlierTransactionIsNotPassedOver) {
   // The client goes on from the cursor it was given: both changes come, in commit-safe order.
   std::string next = cursor_of(while_open);
   EXPECT_EQ(kinds_of(pull_until(b, next, 2)), (std::vector<std::string>{"ORDER", "WALLET_ENTRY"}));
+}
+
+// Changes commit while the client pulls, many of them between any two statements a pull
+// could make: the cursor must never pass one that its page did not carry. (A pull that read
+// its horizon in a second statement moved the cursor past a change committed in between; the
+// convergence test saw one client keep the old catalog that way.)
+TEST_F(SyncApi, NoChangeIsPassedOverWhileOthersCommitDuringEveryPull) {
+  std::string cursor = in_step(a);
+  const auto newest_id = [&] {
+    return std::stoll(std::string(server().connect().exec("SELECT coalesce(max(id), 0)::text FROM member_changes").text(0, 0)));
+  };
+  const std::int64_t before = newest_id();
+  std::atomic<bool> writing{true};
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 3; ++t) {
+    writers.emplace_back([&, t] {
+      auto db = server().connect();
+      for (int i = 0; writing.load(); ++i) {
+        db.exec("SELECT record_member_change('" + a + "', 'LOYALTY', '{\"writer\":" + std::to_string(t) +
+                ",\"n\":" + std::to_string(i) + "}')");
+      }
+    });
+  }
+  std::set<std::int64_t> delivered;
+  const auto take = [&](const boost::json::value& p) {
+    for (const auto& c : p.at("changes").as_array()) delivered.insert(c.at("id").as_int64());
+    cursor = cursor_of(p);
+  };
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  int pulls = 0;
+  while (std::chrono::steady_clock::now() < until) {
+    take(pull(a, "?cursor=" + cursor));
+    ++pulls;
+  }
+  writing = false;
+  for (auto& w : writers) w.join();
+  const auto written = server().connect().exec("SELECT id FROM member_changes WHERE member_id = '" + a +
+                                               "' AND id > " + std::to_string(before) + " ORDER BY id");
+  ASSERT_GT(written.size(), 100) << "the writers committed while the pulls ran";
+  const std::int64_t last_written = written.int64(written.size() - 1, 0);
+  // Settle: pull until every written change could have come.
+  for (int i = 0; i < 200 && (delivered.empty() || *delivered.rbegin() < last_written); ++i) {
+    take(pull(a, "?cursor=" + cursor));
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  std::vector<std::int64_t> missing;
+  for (int i = 0; i < written.size(); ++i) {
+    if (!delivered.contains(written.int64(i, 0))) missing.push_back(written.int64(i, 0));
+  }
+  EXPECT_TRUE(missing.empty()) << missing.size() << " of " << written.size() << " changes never came, over " << pulls
+                               << " pulls; first missing id " << (missing.empty() ? 0 : missing.front());
 }
 
 TEST_F(SyncApi, PagesAreBoundedAndContinueFromTheCursor) {

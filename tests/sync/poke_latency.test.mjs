@@ -1,20 +1,21 @@
 // Commit → poke latency under load: transfers between load members keep the server busy while
 // probe members time each transfer to its recipient's poke. The figure is reported (and
-// written to tests/artifacts/poke-latency.json); bench/sync/sync_bench.mjs makes the full
+// written to tests/artifacts/sync-poke-latency/poke-latency.json); bench/sync/sync_bench.mjs makes the full
 // measurement for docs/benchmarks-sync.md. Asserted here: every poke arrived, and each named a
 // transaction the recipient's next pulls deliver.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { artifactDir, repoRoot, startStack } from '../support/stack.mjs';
+import { artifactDir, startStack } from '../support/stack.mjs';
 import { loadConfigFile, makeMembers, measurePokeLatency, percentile, pokeSocket, transfer, transferLoad } from '../support/sync_load.mjs';
 
 const SAMPLES = Number(process.env.NNW_POKE_SAMPLES ?? 200);
 let stack;
+let dir;
 
 before(async () => {
-  const dir = artifactDir('sync-poke-latency');
+  dir = artifactDir('sync-poke-latency');
   stack = await startStack({ env: { NNW_RULES_CONFIG: loadConfigFile(dir) }, logDir: dir });
 });
 after(async () => { await stack?.stop(); });
@@ -61,8 +62,7 @@ test(`commit → poke latency under transfer load (${SAMPLES} samples)`, { timeo
     server: 'native-debug (ASan + UBSan)',
   };
   console.log(`poke latency: ${JSON.stringify(figures)}`);
-  mkdirSync(path.join(repoRoot, 'tests/artifacts'), { recursive: true });
-  writeFileSync(path.join(repoRoot, 'tests/artifacts/poke-latency.json'), `${JSON.stringify(figures, null, 2)}\n`);
+  writeFileSync(path.join(dir, 'poke-latency.json'), `${JSON.stringify(figures, null, 2)}\n`);
 
   assert.equal(result.missed, 0, 'every probe transfer poked its recipient');
   assert.equal(result.upper.length, Math.ceil(SAMPLES / pairs.length) * pairs.length);

@@ -40,11 +40,13 @@ std::optional<Cursor> parse_cursor(std::string_view text) {
 std::string format_cursor(const Cursor& cursor) { return cursor.xid + "." + std::to_string(cursor.id); }
 
 std::optional<std::string> pull_changes(db::Connection& c, const std::string& member_id, const Cursor& after, std::int64_t limit) {
-  // One row more than the page tells whether there is more.
+  // One row more than the page tells whether there is more. An empty page is one row of
+  // NULLs that still carries the horizon.
   const db::Rows rows = c.run(sql::member_changes_page.name, sql::member_changes_page.text,
                               db::Params().add(member_id).add(after.xid).add(after.id).add(limit + 1));
-  const bool has_more = rows.size() > limit;
-  const int count = has_more ? static_cast<int>(limit) : rows.size();
+  const int found = rows.size() == 1 && rows.is_null(0, 0) ? 0 : rows.size();
+  const bool has_more = found > limit;
+  const int count = has_more ? static_cast<int>(limit) : found;
   Cursor next = after;
   std::string out;
   nnw::rules::json::Writer w(out);
@@ -59,11 +61,10 @@ std::optional<std::string> pull_changes(db::Connection& c, const std::string& me
     next = Cursor{std::string(rows.text(i, 1)), rows.int64(i, 0)};
   }
   cw.end_array();
-  // A page that is not full holds every settled change: the cursor may move to the horizon,
-  // so the next pull starts past everything settled (unless nothing is settled yet).
+  // A page that is not full holds every change settled in the page's snapshot: the cursor may
+  // move to that snapshot's horizon, so the next pull starts past everything settled.
   if (!has_more) {
-    const db::Rows horizon = c.run(sql::member_changes_horizon.name, sql::member_changes_horizon.text);
-    const std::string xmin(horizon.text(0, 0));
+    const std::string xmin(rows.text(0, 6));
     if (numeric_less(xmin, after.xid)) return std::nullopt;
     if (numeric_less(next.xid, xmin)) next = Cursor{xmin, 0};
   }
