@@ -167,8 +167,8 @@ NNW_COLD_PATH std::string address(const void* pointer) {
 bool run_fast_preview(const rules::RulesConfig& config, FastPreview& fast) {
   if (!read_request(config, fast)) return false;
   if (rules::validate_cart(config, fast.request)) return false;
-  const auto preview = rules::preview_cart(config, fast.request);
-  return preview && write_preview(*preview, fast.output);
+  if (rules::preview_cart_into(config, fast.request, fast.preview)) return false;
+  return write_preview(fast.preview, fast.output);
 }
 
 NNW_COLD_PATH std::string fast_layout_json(const FastPreview& fast) {

@@ -104,6 +104,7 @@ struct FastPreview {
   char text[kFastTextBytes] = {};
   std::int32_t output[kFastOutputWords] = {};
   rules::CartRequest request;  // reused: its lines keep their skus (kKeepSku) and capacity
+  rules::CartPreview preview;  // reused: its lines keep their capacity
 };
 
 // True when `fast.output` holds the preview; false means "take the JSON path".

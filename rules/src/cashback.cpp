@@ -25,15 +25,17 @@ CashbackInput classify_cashback(const std::optional<CashbackState>& cashback, Pe
 }
 
 // Per-line PV and subtotal, which start out.lines (one per request line, in order), and the
-// cart's sums.
+// cart's sums. out.lines arrives empty (its capacity is reused).
 std::optional<Error> sum_lines(const CartRequest& request, CartPreview& out) {
-  out.lines.reserve(request.lines.size());
-  for (const CartLine& line : request.lines) {
+  const std::size_t count = request.lines.size();
+  out.lines.resize(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    const CartLine& line = request.lines[i];
     const auto line_pv = checked_mul(line.quantity, line.unit_pv);
     const auto subtotal = checked_mul(line.quantity, line.unit_price_cents);
     if (!line_pv) return overflow_error("line PV");
     if (!subtotal) return overflow_error("line subtotal");
-    LinePreview& preview = out.lines.emplace_back();
+    LinePreview& preview = out.lines[i];
     preview.line_pv = *line_pv;
     preview.subtotal_cents = *subtotal;
     const auto cart_pv = checked_add(out.cart_pv, *line_pv);
@@ -79,39 +81,55 @@ std::optional<std::int64_t> generated_value(const CartRequest& request, const Cr
   return value;
 }
 
+// The units of a line the discount may apply to: every unit when an available cashback is
+// spent; on a crossing order, the bonus units (those after the crossing unit).
+std::int64_t eligible_units(const CartPreview& out, const CartLine& line, std::size_t index) {
+  switch (out.cashback_spend) {
+    case CashbackSpend::available_cashback: return line.quantity;
+    case CashbackSpend::crossing_order: {
+      const auto crossing_line = static_cast<std::size_t>(out.crossing->line);
+      if (index < crossing_line) return 0;
+      return index == crossing_line ? line.quantity - out.crossing->unit : line.quantity;
+    }
+    case CashbackSpend::none: return 0;
+  }
+  return 0;
+}
+
 // Consumes the cashback line by line in cart order, each line's discount clipped at what
 // remains, and sets each line's total (in the same pass: a preview's lines are walked often).
 std::optional<Error> apply_discount(const CartRequest& request, std::int32_t discount_bp, std::int64_t cap,
                                     CartPreview& out) {
   std::int64_t remaining = cap;
-  for (std::size_t i = 0; i < request.lines.size(); ++i) {
+  const std::size_t count = request.lines.size();
+  for (std::size_t i = 0; i < count; ++i) {
     LinePreview& preview = out.lines[i];
-    const std::int64_t eligible_units = preview.discounted_units;
-    preview.discounted_units = 0;
-    if (eligible_units != 0 && remaining != 0) {
-      const auto price = checked_mul(request.lines[i].unit_price_cents, eligible_units);
-      const auto raw = price ? percent_of(*price, discount_bp) : std::nullopt;
-      if (!raw) return overflow_error("line discount");
-      preview.discounted_units = eligible_units;
-      preview.discount_cents = std::min(*raw, remaining);
-      preview.clipped = preview.discount_cents < *raw;
-      remaining -= preview.discount_cents;
-      out.discount_cents += preview.discount_cents;  // ≤ cap: cannot overflow
+    if (remaining != 0) {
+      const std::int64_t units = eligible_units(out, request.lines[i], i);
+      if (units != 0) {
+        const auto price = checked_mul(request.lines[i].unit_price_cents, units);
+        const auto raw = price ? percent_of(*price, discount_bp) : std::nullopt;
+        if (!raw) return overflow_error("line discount");
+        preview.discounted_units = units;
+        preview.discount_cents = std::min(*raw, remaining);
+        preview.clipped = preview.discount_cents < *raw;
+        remaining -= preview.discount_cents;
+        out.discount_cents += preview.discount_cents;  // ≤ cap: cannot overflow
+      }
     }
     preview.total_cents = preview.subtotal_cents - preview.discount_cents;
   }
   return std::nullopt;
 }
 
-// Decides whether this order spends a cashback or generates one, marking eligible units in
-// LinePreview::discounted_units for apply_discount().
+// Decides whether this order spends a cashback or generates one; apply_discount() then marks
+// the units the spend applies to.
 std::optional<Error> decide_cashback(const RulesConfig& config, const CartRequest& request, CartPreview& out) {
   const std::int64_t threshold = config.cashback.pv_threshold;
   const bool has_period_cashback = request.cashback && request.cashback->period == out.period;
   if (out.cashback_in == CashbackInput::available) {
     out.cashback_spend = CashbackSpend::available_cashback;
     out.cashback_spendable_cents = request.cashback->value_cents;
-    for (std::size_t i = 0; i < request.lines.size(); ++i) out.lines[i].discounted_units = request.lines[i].quantity;
     out.cashback_after = CashbackState{out.period, CashbackStatus::used, request.cashback->value_cents};
     return std::nullopt;
   }
@@ -127,11 +145,11 @@ std::optional<Error> decide_cashback(const RulesConfig& config, const CartReques
   out.unlocks_cashback = true;
   out.crossing = crossing;
   out.cashback_generated_cents = *value;
-  bool has_bonus_units = false;
-  for (std::size_t i = static_cast<std::size_t>(crossing.line); i < request.lines.size(); ++i) {
-    const std::int64_t counted = static_cast<std::int64_t>(i) == crossing.line ? crossing.unit : 0;
-    out.lines[i].discounted_units = request.lines[i].quantity - counted;
-    has_bonus_units = has_bonus_units || out.lines[i].discounted_units > 0;
+  // Bonus units: the crossing line's units after the crossing unit, and every later line's.
+  const auto crossing_line = static_cast<std::size_t>(crossing.line);
+  bool has_bonus_units = request.lines[crossing_line].quantity > crossing.unit;
+  for (std::size_t i = crossing_line + 1; !has_bonus_units && i < request.lines.size(); ++i) {
+    has_bonus_units = request.lines[i].quantity > 0;
   }
   out.cashback_spend = has_bonus_units ? CashbackSpend::crossing_order : CashbackSpend::none;
   out.cashback_spendable_cents = has_bonus_units ? *value : 0;
@@ -210,12 +228,15 @@ std::optional<Error> validate_cart(const RulesConfig& config, const CartRequest&
   return std::nullopt;
 }
 
-Result<CartPreview> preview_cart(const RulesConfig& config, const CartRequest& request) {
-  CartPreview out;
+std::optional<Error> preview_cart_into(const RulesConfig& config, const CartRequest& request, CartPreview& out) {
+  std::vector<LinePreview> lines = std::move(out.lines);
+  lines.clear();
+  out = CartPreview{};
+  out.lines = std::move(lines);
   out.period = period_of(request.market->zone, request.now);
   out.pv_threshold = config.cashback.pv_threshold;
   out.shipping_cents = request.shipping_cents;
-  if (auto error = sum_lines(request, out)) return *error;
+  if (auto error = sum_lines(request, out)) return error;
 
   out.period_pv_before = request.period_pv;
   const auto pv_after = checked_add(request.period_pv, out.cart_pv);
@@ -224,12 +245,18 @@ Result<CartPreview> preview_cart(const RulesConfig& config, const CartRequest& r
   out.pv_missing = std::max<std::int64_t>(0, out.pv_threshold - out.period_pv_after);
   out.cashback_in = classify_cashback(request.cashback, out.period);
 
-  if (auto error = decide_cashback(config, request, out)) return *error;
-  if (auto error = apply_discount(request, config.cashback.discount_bp, out.cashback_spendable_cents, out)) return *error;
+  if (auto error = decide_cashback(config, request, out)) return error;
+  if (auto error = apply_discount(request, config.cashback.discount_bp, out.cashback_spendable_cents, out)) return error;
 
   const auto total = checked_add(out.subtotal_cents - out.discount_cents, out.shipping_cents);
   if (!total) return overflow_error("order total");
   out.total_cents = *total;
+  return std::nullopt;
+}
+
+Result<CartPreview> preview_cart(const RulesConfig& config, const CartRequest& request) {
+  CartPreview out;
+  if (auto error = preview_cart_into(config, request, out)) return *error;
   return out;
 }
 

@@ -85,6 +85,10 @@ struct CartPreview {
 // Assumes a request that passed validate_cart (the JSON boundary does both).
 Result<CartPreview> preview_cart(const RulesConfig& config, const CartRequest& request);
 
+// The same into `out`, whose line storage is reused: a page previewing a cart on every key
+// press (the WebAssembly fast path) allocates nothing per call. On an error `out` is partial.
+std::optional<Error> preview_cart_into(const RulesConfig& config, const CartRequest& request, CartPreview& out);
+
 // Range checks against config.limits; the error's field is a JSON path.
 std::optional<Error> validate_cart(const RulesConfig& config, const CartRequest& request);
 
