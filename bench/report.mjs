@@ -84,6 +84,8 @@ function render(native, node, options) {
   const lineCounts = node.carts.map((cart) => cart.lines);
   const latencyRows = [
     ['native, struct API (`validate_cart` + `preview_cart`)', ...lineCounts.map((n) => us(nativeNs('StructApi', n)))],
+    ['native, struct API into a kept result (`validate_cart` + `preview_cart_into`, as the WebAssembly fast path runs it)',
+      ...lineCounts.map((n) => us(nativeNs('StructApiReused', n)))],
     ['native, JSON API (`Engine::preview_cart`, text in and out)', ...lineCounts.map((n) => us(nativeNs('JsonApi', n)))],
     ['WebAssembly, JS API `previewCart` (fast path)', ...lineCounts.map((n) => us(latency(n, 'fast_path')))],
     ['WebAssembly, JS API `previewCartJson` (JSON path)', ...lineCounts.map((n) => us(latency(n, 'json_path')))],
@@ -130,7 +132,10 @@ ${table(['file', 'size', 'gzipped'], [
   line (unit 2 of 3), so the generated cashback is spent on the bonus units after it.
 - **Native**: \`build/native-release/bench/nnw_rules_bench\` (Release, g++), Google Benchmark with
   \`${options.nativeArgs}\`; the figure is the median of the repetitions' real time per call.
-  The struct API times \`validate_cart\` + \`preview_cart\` on a ready \`CartRequest\`; the JSON API
+  The struct API times \`validate_cart\` + \`preview_cart\` on a ready \`CartRequest\` (a new
+  \`CartPreview\` each call, as the server makes one per request; the target is read from this row);
+  \`preview_cart_into\` writes into one kept \`CartPreview\`, as the WebAssembly fast path does on
+  every key press. The JSON API
   times \`Engine::preview_cart\` on the compact request text, parse and serialisation included.
 - **Node**: \`bench/node/preview.bench.mjs\` loads \`${node.dist}/index.node.mjs\` (the public Node
   entry) and times each call with \`process.hrtime.bigint()\`: a warm-up of at least
