@@ -22,6 +22,14 @@ struct CivilDate {
 };
 
 std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
+  // Operands that fit in 32 bits (a positive divisor: INT32_MIN / -1 would overflow) divide as
+  // 32-bit numbers: in wasm32 a 64-bit division is a slow instruction or a call.
+  if (a >= INT32_MIN && a <= INT32_MAX && b > 0 && b <= INT32_MAX) {
+    const auto a32 = static_cast<std::int32_t>(a);
+    const auto b32 = static_cast<std::int32_t>(b);
+    const std::int32_t q32 = a32 / b32;
+    return a32 % b32 != 0 && a32 < 0 ? q32 - 1 : q32;
+  }
   const std::int64_t q = a / b;
   return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
@@ -32,24 +40,26 @@ std::int64_t floor_mod(std::int64_t a, std::int64_t b) noexcept { return a - flo
 std::int64_t days_from_civil(std::int64_t year, int month, int day) noexcept {
   const std::int64_t y = month <= 2 ? year - 1 : year;
   const std::int64_t era = floor_div(y, 400);
-  const std::int64_t year_of_era = y - era * 400;
+  const auto year_of_era = static_cast<std::uint32_t>(y - era * 400);  // [0, 399]: 32-bit, as in civil_from_days
   const std::int64_t month_from_march = month > 2 ? month - 3 : month + 9;
   const std::int64_t day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
-  const std::int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  const std::int64_t day_of_era = std::int64_t{year_of_era * 365 + year_of_era / 4 - year_of_era / 100} + day_of_year;
   return era * 146097 + day_of_era - 719468;
 }
 
 CivilDate civil_from_days(std::int64_t days) noexcept {
   const std::int64_t shifted = days + 719468;
   const std::int64_t era = floor_div(shifted, 146097);
-  const std::int64_t day_of_era = shifted - era * 146097;
-  const std::int64_t year_of_era =
-      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const std::int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-  const std::int64_t month_from_march = (5 * day_of_year + 2) / 153;
+  // Within an era every quantity is below 146,097: 32-bit arithmetic, whose divisions by a
+  // constant are a multiply and a shift in wasm32 too (a 64-bit one there is a call to
+  // __multi3, and a cart preview makes this conversion on every call).
+  const auto day_of_era = static_cast<std::uint32_t>(shifted - era * 146097);
+  const std::uint32_t year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+  const std::uint32_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const std::uint32_t month_from_march = (5 * day_of_year + 2) / 153;
   const auto day = static_cast<int>(day_of_year - (153 * month_from_march + 2) / 5 + 1);
   const auto month = static_cast<int>(month_from_march < 10 ? month_from_march + 3 : month_from_march - 9);
-  return {year_of_era + era * 400 + (month <= 2 ? 1 : 0), month, day};
+  return {std::int64_t{year_of_era} + era * 400 + (month <= 2 ? 1 : 0), month, day};
 }
 
 bool is_leap_year(std::int64_t year) noexcept { return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0); }

@@ -68,6 +68,43 @@ TEST(Calendar, FormatUtc_ZeroPadsEveryField) {
   EXPECT_EQ(format_utc(UtcSeconds{std::chrono::seconds{946684800 + 3661}}), "2000-01-01T01:01:01Z");
 }
 
+// Day and year arithmetic takes a 32-bit path when the numbers fit (quicker in wasm32) and a
+// 64-bit one otherwise: both sides of 2^31 seconds must agree with the calendar.
+TEST(Calendar, InstantsEitherSideOf32BitSecondsConvertAlike) {
+  const auto at = [](std::int64_t s) { return UtcSeconds{std::chrono::seconds{s}}; };
+  EXPECT_EQ(format_utc(at(INT32_MAX)), "2038-01-19T03:14:07Z");
+  EXPECT_EQ(format_utc(at(std::int64_t{INT32_MAX} + 1)), "2038-01-19T03:14:08Z");
+  EXPECT_EQ(format_utc(at(INT32_MIN)), "1901-12-13T20:45:52Z");
+  EXPECT_EQ(format_utc(at(std::int64_t{INT32_MIN} - 1)), "1901-12-13T20:45:51Z");
+  EXPECT_EQ(utc("2038-01-19T03:14:08Z").time_since_epoch().count(), std::int64_t{INT32_MAX} + 1);
+  EXPECT_EQ(local_at(kMexicoCity, "2038-01-19T03:14:07Z"), "2038-01-18 21:14:07");
+  EXPECT_EQ(local_at(kMexicoCity, "2038-01-19T06:00:00Z"), "2038-01-19 00:00:00");
+  EXPECT_EQ(local_at(kSydney, "2038-01-19T03:14:08Z"), "2038-01-19 14:14:08");
+}
+
+// Every day of the supported range: its midnight formats as the next date after the previous
+// day's, and parses back to the same instant.
+TEST(Calendar, EveryDayOfTheSupportedRangeRoundTrips) {
+  std::int64_t midnight = utc("2000-01-01T00:00:00Z").time_since_epoch().count();
+  int year = 2000, month = 1, day = 1;
+  for (int days = 0; year <= kMaxYear; ++days, midnight += 86400) {
+    char expected[32];
+    std::snprintf(expected, sizeof expected, "%04d-%02d-%02dT00:00:00Z", year, month, day);
+    const std::string text = format_utc(UtcSeconds{std::chrono::seconds{midnight}});
+    ASSERT_EQ(text, expected) << "day " << days;
+    ASSERT_EQ(utc(text).time_since_epoch().count(), midnight) << text;
+    const bool leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    const int length = month == 2 ? (leap ? 29 : 28) : (month == 4 || month == 6 || month == 9 || month == 11) ? 30 : 31;
+    if (++day > length) {
+      day = 1;
+      if (++month > 12) {
+        month = 1;
+        ++year;
+      }
+    }
+  }
+}
+
 TEST(Calendar, ParseUtc_AcceptsLeapDaysOfLeapYears) {
   EXPECT_TRUE(parse_utc("2024-02-29T00:00:00Z"));
   EXPECT_TRUE(parse_utc("2000-02-29T00:00:00Z"));  // divisible by 400
