@@ -7,7 +7,8 @@ import { repoRoot } from '../support/stack.mjs';
 const START = '<!-- stress:figures:start -->';
 const END = '<!-- stress:figures:end -->';
 
-function commit() {
+/** The checkout's commit: read when a run starts (run.mjs), since the tree may move on during a long one. */
+export function commit() {
   try { return execFileSync('git', ['-C', repoRoot, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim(); } catch { return 'unknown'; }
 }
 
@@ -15,7 +16,7 @@ export function figures(results) {
   const o = results.opts;
   const rows = [];
   const add = (k, v) => rows.push(`| ${k} | ${v} |`);
-  add('run', `${results.started}, commit ${commit()}, server \`${results.server}\`, seed ${o.seed}, ${results.seconds.toFixed(0)} s in all`);
+  add('run', `${results.started}, commit ${results.commit}, server \`${results.server}\`, seed ${o.seed}, ${results.seconds.toFixed(0)} s in all`);
   add('parameters', `--wallets ${o.wallets} --hot ${o.hot} --operations ${o.operations} --clients ${o.clients} --kills ${o.kills} `
     + `--pg-restarts ${o['pg-restarts']} --terminations ${o.terminations} --overload-s ${o['overload-s']}`);
   const b = results.bank;

@@ -16,7 +16,7 @@ import { verifyModel } from './lib/ops.mjs';
 import { runBank } from './bank.mjs';
 import { runAbuse } from './abuse.mjs';
 import { runOverload } from './overload.mjs';
-import { writeReport } from './report.mjs';
+import { commit, writeReport } from './report.mjs';
 
 const SHORT = { wallets: 80, hot: 4, operations: 3000, clients: 24, kills: 4, 'pg-restarts': 2, terminations: 3, 'overload-s': 8, 'capacity-s': 4 };
 const LONG = { wallets: 1000, hot: 5, operations: 1000000, clients: 64, kills: 100, 'pg-restarts': 20, terminations: 40, 'overload-s': 30, 'capacity-s': 10 };
@@ -49,7 +49,7 @@ async function main() {
   const logFile = path.join(logDir, 'server.log');
   const logStart = existsSync(logFile) ? statSync(logFile).size : 0;  // a reused log dir: this run's part only
   const world = new World({ server, logDir, walletCount: opts.wallets, hotCount: opts.hot, seed: opts.seed });
-  const results = { opts, server: path.relative(process.cwd(), server) || server, started: new Date().toISOString() };
+  const results = { opts, server: path.relative(process.cwd(), server) || server, started: new Date().toISOString(), commit: commit() };
   let failed = false;
   const t0 = Date.now();
   try {
