@@ -5,36 +5,25 @@
 // a gzip -9 sibling (NAME.gz), which the server sends to clients that accept gzip.
 //
 //   node web/build-app.mjs <browser rules directory> <output web root>
-import { cpSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync, constants } from 'node:zlib';
 import { build } from 'esbuild';
+import { BROWSER_BUNDLE, directoriesFromArgs } from './build-support.mjs';
 
-const [rulesDir, outDir] = process.argv.slice(2);
-if (!rulesDir || !outDir) {
-  console.error('usage: node web/build-app.mjs <browser rules directory> <output web root>');
-  process.exit(2);
-}
+const [rulesDir, outDir] = directoriesFromArgs('node web/build-app.mjs <browser rules directory> <output web root>');
 const webDir = path.dirname(fileURLToPath(import.meta.url));
 
-rmSync(outDir, { recursive: true, force: true });
-mkdirSync(outDir, { recursive: true });
-
 await build({
+  ...BROWSER_BUNDLE,
   entryPoints: [path.join(webDir, 'src/app.js'), path.join(webDir, 'src/app.css')],
   outdir: outDir,
   entryNames: '[name]',
   chunkNames: 'chunks/[name]-[hash]',
-  bundle: true,
   splitting: true,
-  format: 'esm',
-  platform: 'browser',
   target: ['es2022', 'chrome110', 'safari16', 'firefox110'],
   external: ['/wasm/*'],
-  minify: true,
-  legalComments: 'none',
-  logLevel: 'warning',
 });
 copyFileSync(path.join(webDir, 'index.html'), path.join(outDir, 'index.html'));
 // The service worker stays its own file at the root: its scope is the directory it is served from.

@@ -5,31 +5,20 @@
 // weighs every file in it.
 //
 //   node web/build.mjs <wasm dist/ directory> <output directory>
-import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { BROWSER_BUNDLE, directoriesFromArgs } from './build-support.mjs';
 
-const [distDir, outDir] = process.argv.slice(2);
-if (!distDir || !outDir) {
-  console.error('usage: node web/build.mjs <wasm dist/ directory> <output directory>');
-  process.exit(2);
-}
-
-rmSync(outDir, { recursive: true, force: true });
-mkdirSync(outDir, { recursive: true });
+const [distDir, outDir] = directoriesFromArgs('node web/build.mjs <wasm dist/ directory> <output directory>');
 
 // The glue finds nnw_rules.wasm next to itself through import.meta.url, which stays the
 // bundle's own URL: both files go in the same directory.
 await build({
+  ...BROWSER_BUNDLE,
   entryPoints: [path.join(distDir, 'index.browser.js')],
   outfile: path.join(outDir, 'index.browser.js'),
-  bundle: true,
-  format: 'esm',
-  platform: 'browser',
   target: 'es2022',
-  minify: true,
-  legalComments: 'none',
-  logLevel: 'warning',
 });
 copyFileSync(path.join(distDir, 'nnw_rules.wasm'), path.join(outDir, 'nnw_rules.wasm'));
 
