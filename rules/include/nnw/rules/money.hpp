@@ -49,27 +49,28 @@ inline std::optional<std::int64_t> checked_mul(std::int64_t a, std::int64_t b) n
 inline std::optional<std::int64_t> percent_of(std::int64_t amount_cents, std::int32_t basis_points) noexcept {
   const auto scaled = checked_mul(amount_cents, basis_points);
   if (!scaled) return std::nullopt;
+  // The magnitude is rounded half up and the sign put back: half away from zero, with no
+  // fractional arithmetic (2 × remainder < 2 × 10000 cannot overflow).
+  constexpr std::uint64_t whole = kBasisPointsWhole;
+  const auto magnitude = *scaled < 0 ? 0 - static_cast<std::uint64_t>(*scaled) : static_cast<std::uint64_t>(*scaled);
+  std::uint64_t quotient = 0;
+  std::uint64_t remainder = 0;
 #if defined(__wasm32__)
   // wasm32 has no 64-bit multiply-high, so a 64-bit division by a constant becomes a call to
-  // the 128-bit __multi3. A magnitude below 2^32 (any line of a realistic cart) is divided as
-  // a 32-bit number instead: rounding the magnitude half up and restoring the sign is the
-  // same half-away-from-zero rule as below.
-  const auto magnitude = *scaled < 0 ? 0 - static_cast<std::uint64_t>(*scaled) : static_cast<std::uint64_t>(*scaled);
+  // the 128-bit __multi3: a magnitude below 2^32 (any line of a realistic cart) divides as a
+  // 32-bit number.
   if (magnitude <= UINT32_MAX) {
-    constexpr std::uint32_t whole = kBasisPointsWhole;
     const auto small = static_cast<std::uint32_t>(magnitude);
-    const std::uint32_t rounded = small / whole + (2 * (small % whole) < whole ? 0 : 1);
-    return *scaled < 0 ? -static_cast<std::int64_t>(rounded) : static_cast<std::int64_t>(rounded);
-  }
+    quotient = small / static_cast<std::uint32_t>(whole);
+    remainder = small % static_cast<std::uint32_t>(whole);
+  } else
 #endif
-  // Integer division truncates toward zero; a remainder of at least half a unit moves the
-  // result one step away from zero. Comparing 2×|remainder| with the divisor avoids any
-  // fractional arithmetic (|remainder| < 10000, so the doubling cannot overflow).
-  const std::int64_t quotient = *scaled / kBasisPointsWhole;
-  const std::int64_t remainder = *scaled % kBasisPointsWhole;
-  const std::int64_t twice_remainder = remainder < 0 ? -2 * remainder : 2 * remainder;
-  if (twice_remainder < kBasisPointsWhole) return quotient;
-  return *scaled < 0 ? quotient - 1 : quotient + 1;
+  {
+    quotient = magnitude / whole;
+    remainder = magnitude % whole;
+  }
+  const std::uint64_t rounded = 2 * remainder < whole ? quotient : quotient + 1;
+  return *scaled < 0 ? -static_cast<std::int64_t>(rounded) : static_cast<std::int64_t>(rounded);
 }
 
 }  // namespace nnw::rules
