@@ -94,6 +94,12 @@ test('the web root is sent gzipped, with an ETag that revalidates to 304', async
     assert.equal(plain.headers.get('content-encoding'), null, file);
     assert.deepEqual(Buffer.from(await plain.arrayBuffer()), body, file);
   }
+  // A zero quality refuses gzip, however it is written; any other quality accepts it.
+  for (const [accept, encoding] of [['gzip;q=0', null], ['gzip;q=0.000, identity', null], ['gzip;q=0.5', 'gzip'],
+    ['br, gzip;q=1', 'gzip']]) {
+    const res = await fetch(`${stack.baseUrl}/app.js`, { headers: { 'Accept-Encoding': accept } });
+    assert.equal(res.headers.get('content-encoding'), encoding, accept);
+  }
   const wasm = await fetch(`${stack.baseUrl}/wasm/nnw_rules.wasm`);
   assert.equal(wasm.headers.get('content-type'), 'application/wasm');
 });

@@ -29,15 +29,20 @@ bool is_api_path(std::string_view path) {
   return path.rfind("/v1/", 0) == 0 || path == "/v1" || path == "/healthz" || path == "/readyz" || path == "/metrics";
 }
 
-// gzip is refused only by a zero quality ("gzip;q=0"); its parameters run to the next comma.
+// gzip is refused only by a zero quality ("gzip;q=0", "gzip;q=0.000"); its parameters run
+// to the next comma.
 bool accepts_gzip(const RequestContext& ctx) {
   const auto header = ctx.header("Accept-Encoding");
   if (!header) return false;
   const auto at = header->find("gzip");
   if (at == std::string_view::npos) return false;
-  const auto end = header->find(',', at);
-  const std::string_view params = header->substr(at + 4, end == std::string_view::npos ? end : end - at - 4);
-  return params.find("q=0") == std::string_view::npos || params.find("q=0.") != std::string_view::npos;
+  std::string_view params = header->substr(at + 4);
+  params = params.substr(0, params.find(','));
+  const auto q = params.find("q=");
+  if (q == std::string_view::npos) return true;
+  std::string_view quality = params.substr(q + 2);
+  quality = quality.substr(0, quality.find(';'));
+  return quality.find_first_not_of("0. ") != std::string_view::npos;
 }
 
 bool is_small_file(const std::filesystem::path& file) {
