@@ -271,7 +271,8 @@ export class SyncClient {
       catalog_version: snapshot.catalog_version,
       wallet: snapshot.wallet,
       cashback: snapshot.cashback,
-      loyalty: old.loyalty && snapshot.loyalty ? { ...old.loyalty, status: snapshot.loyalty } : (snapshot.loyalty ? { status: snapshot.loyalty } : null),
+      // The status now; the rest of the document (rewards) until its refetch, which every snapshot owes.
+      loyalty: snapshot.loyalty ? { ...old.loyalty, status: snapshot.loyalty } : null,
     };
   }
 
