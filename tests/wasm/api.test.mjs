@@ -191,6 +191,51 @@ describe('fast path', () => {
     assert.ok(assertSameAsJsonPath(cart({ lines: [...skus].reverse().map(withSku) }), 'reordered lines'));
   });
 
+  test('a cart declined in JavaScript after some of its skus were written sends them all again', () => {
+    const withSku = (sku) => line({ sku, unit_price_cents: 100, unit_pv: 10 });
+    const base = cart({ lines: ['NN-A', 'NN-B', 'NN-C'].map(withSku) });
+    assert.ok(assertSameAsJsonPath(base, 'first cart'));
+    // The first two skus are written before the third line turns the cart away, so C++ never
+    // sees them: it still holds NN-A and NN-B. One sku too long (65 bytes) shows which it used.
+    const tooLong = 'x'.repeat(65);
+    for (const bad of [line({ quantity: 1.5 }), line({ sku: 'Ñ' }), line({ coupon: 'X' }), null]) {
+      const declined = cart({ lines: [withSku(tooLong), withSku('NN-E'), bad] });
+      assert.equal(assertSameAsJsonPath(declined, `declined by ${JSON.stringify(bad)}`), false);
+      const next = cart({ lines: [tooLong, 'NN-E', 'NN-C'].map(withSku) });
+      assert.equal(api.previewCart(next).error?.field, 'lines[0].sku', `after ${JSON.stringify(bad)}`);
+      assert.ok(assertSameAsJsonPath(base, 'then the first cart again'));
+    }
+  });
+
+  test('now and market kept from the previous call are exactly those sent again', () => {
+    // At this instant it is already July in Chicago (CDT) but still June in Mexico City (CST):
+    // a market mix-up shows in the period.
+    const july = '2026-07-01T05:30:00Z';
+    assert.equal(api.previewCart(cart({ now: july, market: 'US' })).period, '2026-07');
+    assert.equal(api.previewCart(cart({ now: july })).period, '2026-06');
+    const requests = [
+      cart(),
+      cart({ now: '2026-11-24T15:00:00.5Z' }), // a longer now moves the market
+      cart({ now: '2026-11-24T15:00:00.5Z', market: 'US' }),
+      cart({ market: 'US' }),
+      cart(),
+      cart({ now: '2025-01-01T00:00:00Zñ' }), // declined after writing most of now
+      cart(),
+      cart({ now: july }),
+      cart({ now: july, market: 'USÑ' }), // declined after writing now and most of market
+      cart({ now: july }),
+      cart({ now: july, market: 'US' }),
+      cart({ now: july }),
+      cart({ now: `${'2026-11-24T15:00:00Z'.slice(0, 19)}Z` }), // equal text in a new string
+      cart({ now: '2026-12-01T06:00:00Z', cashback: { period: '2026-11', status: 'AVAILABLE', value_cents: 5 } }),
+      cart({ now: '2026-12-01T06:00:00Z' }),
+      cart({ market: 'XX' }), // C++ declines: the JSON path writes the error
+      cart(),
+    ];
+    for (const [i, request] of requests.entries()) assertSameAsJsonPath(request, `request ${i}`);
+    assert.ok(assertSameAsJsonPath(cart(), 'the same cart again'));
+  });
+
   test('keeps working after the wasm memory grows', () => {
     const request = cart({ period_pv: 2900 });
     const before = JSON.stringify(api.previewCart(request));

@@ -130,13 +130,23 @@ export class FastPreview {
   #spendNames;
   #rulesVersion = '';
   #currencies = new Map();
+  // The last market looked up in #currencies and its currency (most calls repeat it).
+  #currencyMarket = undefined;
+  #currency = undefined;
   // The last period string made, reused while the month stays the same (most calls).
   #periodYear = 0;
   #periodMonth = 0;
   #periodText = '';
-  // By line: the skus C++ holds since the last call it answered, and those this call sends.
+  // The `now` and `market` strings whose bytes (and length words) open the text buffer, and
+  // the byte after them: a request with the same two strings leaves them in place. Only
+  // JavaScript writes the input buffers, and every other string is written after these two.
+  #textNow = undefined;
+  #textMarket = undefined;
+  #textAfterMarket = 0;
+  // By line: the sku C++ holds for it (as of the last call it answered). A line whose sku
+  // differs is written and recorded before the call; any call that is not answered (declined
+  // here or by C++) empties it, since C++ then holds some mix of old and new skus.
   #heldSkus = [];
-  #sentSkus = [];
 
   // `engine` is the embind RulesEngine whose buffers this instance writes.
   constructor(module, engine) {
@@ -158,23 +168,22 @@ export class FastPreview {
   configure(rulesVersion, config) {
     this.#rulesVersion = rulesVersion;
     this.#currencies = new Map(config.markets.map((market) => [market.code, market.currency]));
+    this.#currencyMarket = undefined;
+    this.#currency = undefined;
   }
 
   // The preview response object, or undefined: take the JSON path.
   run(request) {
     const module = this.#module;
     const lineCount = this.#written(request, module.HEAP32, module.HEAPU8);
-    if (lineCount < 0) return undefined;
-    if (module._nnw_fast_preview(this.#handle) !== 1) {
-      this.#heldSkus.length = 0; // C++ may have rewritten some of its lines before declining
+    if (lineCount < 0 || module._nnw_fast_preview(this.#handle) !== 1) {
+      // Declined here (some skus may already be recorded as sent) or by C++ (which may have
+      // rewritten some of its lines before declining): every sku is sent again next time.
+      this.#heldSkus.length = 0;
       return undefined;
     }
-    const sent = this.#sentSkus;
-    if (sent.length !== lineCount) sent.length = lineCount; // setting a length costs, even an equal one
-    this.#sentSkus = this.#heldSkus;
-    this.#heldSkus = sent;
     // A preview may grow the wasm memory, which replaces the views.
-    return this.#read(request, module.HEAP32);
+    return this.#read(lineCount, module.HEAP32);
   }
 
   // A getter that throws is left to the JSON path too, where JSON.stringify meets it and the
@@ -193,15 +202,25 @@ export class FastPreview {
     if (!hasOnlyKeys(request, 'market', 'now', 'period_pv', 'cashback', 'lines', 'shipping_cents')) return -1;
     const { market, now, period_pv, cashback, lines, shipping_cents } = request;
     if (typeof market !== 'string' || typeof now !== 'string' || !isPlainArray(lines)) return -1;
-    if (!isInt32(period_pv) || !isInt32(shipping_cents) || lines.length > this.#linesMax) return -1;
+    const lineCount = lines.length;
+    if (!isInt32(period_pv) || !isInt32(shipping_cents) || lineCount > this.#linesMax) return -1;
     const input = this.#inputWord;
     const end = this.#textEnd;
-    let text = writeAscii(bytes, this.#textByte, end, now);
-    if (text < 0) return -1;
-    text = writeAscii(bytes, text, end, market);
-    if (text < 0) return -1;
-    words[input + IN_NOW_LENGTH] = now.length;
-    words[input + IN_MARKET_LENGTH] = market.length;
+    let text;
+    if (now === this.#textNow && market === this.#textMarket) {
+      text = this.#textAfterMarket;
+    } else {
+      this.#textNow = undefined; // until both are wholly written
+      text = writeAscii(bytes, this.#textByte, end, now);
+      if (text < 0) return -1;
+      text = writeAscii(bytes, text, end, market);
+      if (text < 0) return -1;
+      words[input + IN_NOW_LENGTH] = now.length;
+      words[input + IN_MARKET_LENGTH] = market.length;
+      this.#textNow = now;
+      this.#textMarket = market;
+      this.#textAfterMarket = text;
+    }
     words[input + IN_PERIOD_PV] = period_pv;
     words[input + IN_SHIPPING_CENTS] = shipping_cents;
     if (cashback === null || cashback === undefined) {
@@ -210,30 +229,37 @@ export class FastPreview {
       text = this.#writeCashback(cashback, words, bytes, text);
       if (text < 0) return -1;
     }
-    words[input + IN_LINE_COUNT] = lines.length;
+    words[input + IN_LINE_COUNT] = lineCount;
     const held = this.#heldSkus;
-    const sent = this.#sentSkus;
-    for (let i = 0; i < lines.length; i++) {
+    if (held.length > lineCount) held.length = lineCount; // C++ drops the lines past the count
+    for (let i = 0; i < lineCount; i++) {
       const line = lines[i];
-      if (!isPlainObject(line) || !hasOnlyKeys(line, 'sku', 'quantity', 'unit_price_cents', 'unit_pv')) return -1;
+      // isPlainObject and hasOnlyKeys written out: their own property-load feedback sees only
+      // line objects here.
+      if (typeof line !== 'object' || line === null || line.constructor !== Object || line.toJSON !== undefined) {
+        return -1;
+      }
+      for (const key in line) {
+        if (key !== 'sku' && key !== 'quantity' && key !== 'unit_price_cents' && key !== 'unit_pv') return -1;
+      }
       const { sku, quantity, unit_price_cents, unit_pv } = line;
       if (typeof sku !== 'string' || !isInt32(quantity) || !isInt32(unit_price_cents) || !isInt32(unit_pv)) {
         return -1;
       }
       const at = input + IN_LINES + IN_LINE_WORDS * i;
+      words[at] = quantity;
+      words[at + 1] = unit_price_cents;
+      words[at + 2] = unit_pv;
       if (sku === held[i]) {
         words[at + 3] = KEEP_SKU;
       } else {
         text = writeAscii(bytes, text, end, sku);
         if (text < 0) return -1;
         words[at + 3] = sku.length;
+        held[i] = sku;
       }
-      sent[i] = sku;
-      words[at] = quantity;
-      words[at + 1] = unit_price_cents;
-      words[at + 2] = unit_pv;
     }
-    return lines.length;
+    return lineCount;
   }
 
   #writeCashback(cashback, words, bytes, text) {
@@ -262,16 +288,25 @@ export class FastPreview {
     return this.#periodText;
   }
 
-  // Keys in the order engine.cpp's write_cart emits them.
-  #read(request, words) {
+  #currencyOf(market) {
+    if (market !== this.#currencyMarket) {
+      this.#currency = this.#currencies.get(market);
+      this.#currencyMarket = market;
+    }
+    return this.#currency;
+  }
+
+  // Keys in the order engine.cpp's write_cart emits them. The market and skus are the strings
+  // #write read and sent (the skus held now that C++ answered), the other inputs its words.
+  #read(lineCount, words) {
     const out = this.#outputWord;
+    const skus = this.#heldSkus;
     const lines = [];
-    const lineCount = request.lines.length;
-    for (let i = 0; i < lineCount; i++) {
-      const at = out + OUT_LINES + OUT_LINE_WORDS * i;
-      const echoed = this.#inputWord + IN_LINES + IN_LINE_WORDS * i;
+    let at = out + OUT_LINES;
+    let echoed = this.#inputWord + IN_LINES;
+    for (let i = 0; i < lineCount; i++, at += OUT_LINE_WORDS, echoed += IN_LINE_WORDS) {
       lines.push({
-        sku: request.lines[i].sku,
+        sku: skus[i],
         quantity: words[echoed],
         unit_price_cents: words[echoed + 1],
         unit_pv: words[echoed + 2],
@@ -283,10 +318,11 @@ export class FastPreview {
         total_cents: int64(words, at + OUT_LINE_TOTAL),
       });
     }
+    const market = this.#textMarket; // the string #write read and sent
     return {
       rules_version: this.#rulesVersion,
-      market: request.market,
-      currency: this.#currencies.get(request.market),
+      market,
+      currency: this.#currencyOf(market),
       period: this.#period(words[out + OUT_PERIOD_YEAR], words[out + OUT_PERIOD_MONTH]),
       cart_pv: int64(words, out + OUT_CART_PV),
       period_pv_before: int64(words, out + OUT_PERIOD_PV_BEFORE),
