@@ -10,6 +10,7 @@
 
 #include "crypto/sealed_box.hpp"
 #include "db/pool.hpp"
+#include "ledger/transfer_batch.hpp"
 #include "nnw/rules/engine.hpp"
 #include "observability/metrics.hpp"
 #include "settings.hpp"
@@ -24,6 +25,8 @@ class App {
   db::Pool& pool() noexcept { return pool_; }
   Metrics& metrics() noexcept { return metrics_; }
   const nnw::rules::Engine& rules() const noexcept { return engine_; }
+  // Books transfers in batches (ledger/transfer_batch.hpp).
+  ledger::TransferBatcher& transfers() noexcept { return transfers_; }
   // Seals bank details and TOTP secrets; throws at start-up when NNW_DATA_KEYS is malformed.
   const crypto::KeyRing& data_keys() const { return *data_keys_; }
 
@@ -46,6 +49,7 @@ class App {
   std::atomic<bool> draining_{false};
   static constexpr std::int64_t kUnpinned = std::numeric_limits<std::int64_t>::min();
   std::atomic<std::int64_t> pinned_now_s_{kUnpinned};
+  ledger::TransferBatcher transfers_;  // last: its lanes stop before the pool and rules go
 };
 
 }  // namespace nnw::server

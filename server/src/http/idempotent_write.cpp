@@ -17,15 +17,6 @@ bool valid_key(std::string_view key) {
          std::all_of(key.begin(), key.end(), [](char c) { return c > 0x20 && c < 0x7f; });
 }
 
-// What makes two requests "the same": method, path and body bytes.
-std::string request_hash(const Request& request) {
-  std::string material(request.method_string());
-  material += ' ';
-  material.append(request.target().data(), request.target().size());
-  material += '\n';
-  material += request.body();
-  return nnw::rules::sha256_hex(material);
-}
 
 struct Replay {
   http::status status;
@@ -71,6 +62,25 @@ ApiResult<Replay> run_write(db::Connection& connection, RequestContext& ctx, con
 
 }  // namespace
 
+// What makes two requests "the same": method, path and body bytes.
+std::string request_hash(const Request& request) {
+  std::string material(request.method_string());
+  material += ' ';
+  material.append(request.target().data(), request.target().size());
+  material += '\n';
+  material += request.body();
+  return nnw::rules::sha256_hex(material);
+}
+
+ApiResult<std::string> idempotency_key(const RequestContext& ctx) {
+  const auto key = ctx.header("Idempotency-Key");
+  if (!key) return bad_request("missing_idempotency_key", "every write needs an Idempotency-Key header", "Idempotency-Key");
+  if (!valid_key(*key)) {
+    return bad_request("invalid_idempotency_key", "Idempotency-Key must be 1-255 visible ASCII characters", "Idempotency-Key");
+  }
+  return std::string(*key);
+}
+
 ApiResult<db::Pool::Lease> lease_connection(RequestContext& ctx) {
   auto lease = ctx.app.pool().acquire();
   if (!lease) {
@@ -80,12 +90,9 @@ ApiResult<db::Pool::Lease> lease_connection(RequestContext& ctx) {
 }
 
 Response idempotent_write(RequestContext& ctx, const WriteBody& body) {
-  const auto key = ctx.header("Idempotency-Key");
-  if (!key) return error_response(ctx, bad_request("missing_idempotency_key", "every write needs an Idempotency-Key header", "Idempotency-Key"));
-  if (!valid_key(*key)) {
-    return error_response(ctx, bad_request("invalid_idempotency_key", "Idempotency-Key must be 1-255 visible ASCII characters", "Idempotency-Key"));
-  }
-  const std::string key_text(*key);
+  const auto key = idempotency_key(ctx);
+  if (!key.ok()) return error_response(ctx, key.error());
+  const std::string& key_text = key.value();
   auto lease = lease_connection(ctx);
   if (!lease.ok()) return error_response(ctx, lease.error());
   auto result = db::in_transaction(*lease.value(), [&](db::Connection& c) { return run_write(c, ctx, key_text, body); });

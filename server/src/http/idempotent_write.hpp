@@ -27,6 +27,11 @@ using WriteBody = std::function<ApiResult<WriteOutcome>(db::Connection&, const s
 
 Response idempotent_write(RequestContext& ctx, const WriteBody& body);
 
+// The request's Idempotency-Key, or the 400 for a missing or malformed one.
+ApiResult<std::string> idempotency_key(const RequestContext& ctx);
+// What makes two requests with one key "the same": a hash of method, target and body.
+std::string request_hash(const Request& request);
+
 // A pooled connection, or 503 + Retry-After when none is free in time.
 ApiResult<db::Pool::Lease> lease_connection(RequestContext& ctx);
 

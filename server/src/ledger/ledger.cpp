@@ -52,7 +52,7 @@ std::vector<LockedWallet> lock_wallets(db::Connection& connection, const std::ve
   for (int row = 0; row < rows.size(); ++row) {
     wallets.push_back(LockedWallet{rows.int64(row, 0), std::string(rows.text(row, 1)), std::string(rows.text(row, 2)),
                                    rows.int64(row, 3), std::string(rows.text(row, 4)), std::string(rows.text(row, 5)),
-                                   std::string(rows.text(row, 6))});
+                                   std::string(rows.text(row, 6)), rows.int64(row, 7)});
   }
   return wallets;
 }

@@ -56,6 +56,7 @@ struct LockedWallet {
   std::string member_status;
   std::string market;
   std::string member_number;
+  std::int64_t entry_count = 0;  // the wallet's last entry's seq
 };
 
 // Locks the wallets of these members (FOR UPDATE, wallet id order). Missing members are absent.

@@ -4,8 +4,7 @@
 #include "app.hpp"
 #include "http/idempotent_write.hpp"
 #include "ledger/ledger.hpp"
-#include "ledger/transfer.hpp"
-#include "nnw/rules/json_write.hpp"
+#include "ledger/transfer_batch.hpp"
 #include "routes/routes.hpp"
 #include "routes/support.hpp"
 
@@ -44,29 +43,24 @@ ApiResult<ledger::TransferRequest> read_transfer(const RequestContext& ctx) {
 
 }  // namespace
 
+// Transfers are booked in batches (ledger/transfer_batch.hpp); this thread waits for its own.
 Response create_transfer(RequestContext& ctx) {
   auto request = read_transfer(ctx);
   if (!request.ok()) return error_response(ctx, request.error());
-  return idempotent_write(ctx, [&](db::Connection& c, const std::string& key) -> ApiResult<WriteOutcome> {
-    request.value().idempotency_key = key;
-    auto done = ledger::transfer(c, ctx.app.rules().config(), request.value());
-    if (!done.ok()) return done.error();
-    const auto& d = done.value();
-    const auto& r = request.value();
-    std::string body;
-    nnw::rules::json::Writer w(body);
-    w.begin_object().key("transfer").begin_object();
-    w.field("id", d.transfer_id).field("from_member_id", std::string_view(r.from_member_id));
-    w.field("to_member_id", std::string_view(d.to_member_id)).field("to_member_number", std::string_view(d.to_member_number));
-    w.field("amount_cents", r.amount_cents).field("currency", std::string_view(d.currency));
-    if (r.note) w.field("note", std::string_view(*r.note)); else w.null_field("note");
-    w.field("created_at", std::string_view(d.created_at));
-    w.end_object();
-    w.field("balance_cents", d.balance_after_cents);
-    w.end_object();
-    return WriteOutcome{http::status::created, std::move(body), false,
-                        {{ledger::kTransferOut, -r.amount_cents}, {ledger::kTransferIn, r.amount_cents}}};
-  });
+  auto key = idempotency_key(ctx);
+  if (!key.ok()) return error_response(ctx, key.error());
+  ledger::TransferCommand command{std::move(request.value()), ctx.principal->subject, request_hash(ctx.request)};
+  command.request.idempotency_key = std::move(key.value());
+  const std::int64_t amount_cents = command.request.amount_cents;
+  ledger::TransferReply reply = ctx.app.transfers().submit(std::move(command));
+  if (reply.error) return error_response(ctx, *reply.error);
+  if (!reply.replayed) {
+    ctx.app.metrics().count_ledger_entry(ledger::kTransferOut, -amount_cents);
+    ctx.app.metrics().count_ledger_entry(ledger::kTransferIn, amount_cents);
+  }
+  Response response = json_response(ctx, reply.status, std::move(reply.body));
+  if (reply.replayed) response.set("Idempotent-Replayed", "true");
+  return response;
 }
 
 }  // namespace nnw::server::routes

@@ -1,0 +1,17 @@
+-- Settles a batch's claims: the keys of the writes that took effect keep their response
+-- ($1-$4) for replays; the keys of the writes that were refused are released ($5-$6), as a
+-- rollback would release them, so a corrected retry may use the key again.
+WITH stored AS (
+  UPDATE idempotency_keys k
+     SET status_code = s.status_code, response_body = s.response_body
+    FROM unnest($1::text[], $2::text[], $3::int[], $4::text[]) AS s(principal, key, status_code, response_body)
+   WHERE k.principal = s.principal AND k.key = s.key
+  RETURNING 1
+),
+released AS (
+  DELETE FROM idempotency_keys k
+   USING unnest($5::text[], $6::text[]) AS r(principal, key)
+   WHERE k.principal = r.principal AND k.key = r.key
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM stored), (SELECT count(*) FROM released)

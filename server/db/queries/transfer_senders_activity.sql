@@ -1,0 +1,30 @@
+-- For each sender of a batch ($1) and the start of its local day ($2, from the market
+-- calendar): its latest transfer's running count, running total and time (Unix µs); the
+-- transfers it made in the last minute and their seconds until the oldest leaves that
+-- minute; and the total it sent since its day began. Each is one short index probe on
+-- (from_member_id, created_at, sender_seq), whatever the sender sent before (see 0011).
+SELECT s.ord,
+       coalesce(latest.sender_seq, 0),
+       coalesce(latest.sender_total_cents, 0),
+       coalesce((extract(epoch FROM latest.created_at) * 1000000)::bigint, 0),
+       coalesce(latest.sender_seq, 0) - coalesce(before_minute.sender_seq, 0),
+       coalesce(ceil(extract(epoch FROM first_in_minute.created_at + interval '60 seconds' - now()))::bigint, 0),
+       coalesce(latest.sender_total_cents, 0) - coalesce(before_day.sender_total_cents, 0)
+  FROM unnest($1::uuid[], $2::timestamptz[]) WITH ORDINALITY AS s(member_id, day_start, ord)
+  LEFT JOIN LATERAL (
+    SELECT sender_seq, sender_total_cents, created_at FROM transfers
+     WHERE from_member_id = s.member_id
+     ORDER BY created_at DESC, sender_seq DESC LIMIT 1) latest ON true
+  LEFT JOIN LATERAL (
+    SELECT sender_seq FROM transfers
+     WHERE from_member_id = s.member_id AND created_at <= now() - interval '60 seconds'
+     ORDER BY created_at DESC, sender_seq DESC LIMIT 1) before_minute ON true
+  LEFT JOIN LATERAL (
+    SELECT created_at FROM transfers
+     WHERE from_member_id = s.member_id AND created_at > now() - interval '60 seconds'
+     ORDER BY created_at, sender_seq LIMIT 1) first_in_minute ON true
+  LEFT JOIN LATERAL (
+    SELECT sender_total_cents FROM transfers
+     WHERE from_member_id = s.member_id AND created_at < s.day_start
+     ORDER BY created_at DESC, sender_seq DESC LIMIT 1) before_day ON true
+ ORDER BY s.ord

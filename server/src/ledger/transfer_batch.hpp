@@ -1,0 +1,86 @@
+#pragma once
+// Many transfers in one database transaction (docs/server.md "Transfers in batches"): the
+// idempotency claims, the reads under the wallets' locks, and the bookings of a whole batch
+// take a fixed handful of statements and one commit, whatever its size. The outcome of each
+// transfer is its own: a refused one releases its key and changes nothing; the others book.
+//
+// TransferBatcher gathers the transfers that arrive while a batch is being booked into the
+// next one (group commit), on a few lanes, each booking one batch at a time on a pooled
+// connection. Nothing it holds must outlive the process: the database decides every limit,
+// claim and lock, so any number of server instances can book transfers side by side.
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <exception>
+#include <future>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "db/pool.hpp"
+#include "http/api.hpp"
+#include "ledger/transfer.hpp"
+#include "nnw/rules/engine.hpp"
+
+namespace nnw::server::ledger {
+
+struct TransferCommand {
+  TransferRequest request;   // request.idempotency_key is the caller's key
+  std::string principal;     // who holds the key (the JWT sub)
+  std::string request_hash;  // what makes a replay "the same request" (idempotent_write.hpp)
+};
+
+struct TransferReply {
+  std::optional<ApiError> error;  // refused: nothing changed, the key is free again
+  http::status status = http::status::created;
+  std::string body;               // JSON, when not refused
+  bool replayed = false;          // the stored response of an earlier request with this key
+};
+
+// Books `commands` (distinct keys) in one transaction on `connection`; one reply per command,
+// in order. Throws db::DbError when the transaction fails (nothing of it committed).
+std::vector<TransferReply> book_transfers(db::Connection& connection, const nnw::rules::RulesConfig& rules,
+                                          const std::vector<const TransferCommand*>& commands);
+
+struct TransferBatcherStats {
+  std::uint64_t batches_total = 0;
+  std::uint64_t transfers_total = 0;   // commands booked or refused in batches
+  std::uint64_t isolated_total = 0;    // commands retried alone after their batch failed
+};
+
+class TransferBatcher {
+ public:
+  TransferBatcher(db::Pool& pool, const nnw::rules::Engine& rules, std::size_t lanes, std::size_t batch_max);
+  ~TransferBatcher();  // books what is queued, then stops the lanes
+  TransferBatcher(const TransferBatcher&) = delete;
+  TransferBatcher& operator=(const TransferBatcher&) = delete;
+
+  // Queues the transfer and waits for its batch. Throws what booking it threw (db::DbError
+  // when the database failed: the caller answers 503 and the client replays its key).
+  TransferReply submit(TransferCommand command);
+  TransferBatcherStats stats() const;
+
+ private:
+  struct Pending {
+    TransferCommand command;
+    std::promise<TransferReply> reply;
+  };
+  std::vector<Pending*> take_batch();
+  void run_lane();
+  void book(std::vector<Pending*>& batch);
+
+  db::Pool& pool_;
+  const nnw::rules::Engine& rules_;
+  const std::size_t batch_max_;
+  mutable std::mutex mutex_;
+  std::condition_variable queued_;
+  std::deque<Pending*> queue_;
+  bool stopping_ = false;
+  TransferBatcherStats stats_;
+  std::vector<std::thread> lanes_;
+};
+
+}  // namespace nnw::server::ledger

@@ -1,0 +1,196 @@
+// Transfers booked in batches (ledger/transfer_batch.hpp), called directly so a test decides
+// what one batch holds: each transfer is decided as if it ran alone after the earlier ones,
+// a refused one releases its key and books nothing, and the sender's running count and total
+// keep the limits exact across batches.
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include "ledger/transfer_batch.hpp"
+#include "test_server.hpp"
+
+namespace nnw::test_server {
+namespace {
+
+using server::ledger::TransferCommand;
+using server::ledger::TransferReply;
+
+class TransferBatch : public ServerTest {
+ protected:
+  TransferCommand command(const std::string& from, const std::string& to_number, std::int64_t cents, const std::string& key) {
+    TransferCommand c;
+    c.request.from_member_id = from;
+    c.request.to_member_number = to_number;
+    c.request.amount_cents = cents;
+    c.request.idempotency_key = key;
+    c.request.request_id = "req-" + key;
+    c.request.now = std::chrono::system_clock::now();
+    c.principal = from;
+    c.request_hash = "hash-" + key;
+    return c;
+  }
+  std::vector<TransferReply> book(const std::vector<TransferCommand>& commands) {
+    std::vector<const TransferCommand*> batch;
+    for (const auto& c : commands) batch.push_back(&c);
+    auto connection = server().connect();
+    return server::ledger::book_transfers(connection, server().app().rules().config(), batch);
+  }
+  std::int64_t sql_int(const std::string& sql) { return server().connect().exec(sql).int64(0, 0); }
+  static std::string code(const TransferReply& reply) { return reply.error ? reply.error->code : "booked"; }
+};
+
+TEST_F(TransferBatch, EachTransferIsDecidedAfterTheEarlierOnesOfItsBatch) {
+  const std::string a = server().create_member(member_uuid(1), "NN-1");
+  const std::string b = server().create_member(member_uuid(2), "NN-2");
+  server().create_member(member_uuid(3), "NN-3");
+  server().fund(a, 1000);
+  const auto replies = book({command(a, "NN-2", 600, "k1"),    // booked: A 400 left
+                             command(a, "NN-3", 600, "k2"),    // A has 400 now
+                             command(a, "NN-404", 1, "k3"),    // nobody
+                             command(a, "NN-1", 1, "k4"),      // to herself
+                             command(b, "NN-3", 600, "k5"),    // B holds what k1 gave her
+                             command(a, "NN-3", 400, "k6")});  // exactly what A has left
+  ASSERT_EQ(replies.size(), 6u);
+  EXPECT_EQ(code(replies[0]), "booked");
+  EXPECT_EQ(code(replies[1]), "insufficient_funds");
+  EXPECT_EQ(replies[1].error->details.at("balance_cents").as_int64(), 400);
+  EXPECT_EQ(code(replies[2]), "recipient_not_found");
+  EXPECT_EQ(code(replies[3]), "same_member");
+  EXPECT_EQ(code(replies[4]), "booked");
+  EXPECT_EQ(code(replies[5]), "booked");
+  const auto first = boost::json::parse(replies[0].body);
+  EXPECT_EQ(first.at("balance_cents").as_int64(), 400);
+  EXPECT_EQ(boost::json::parse(replies[4].body).at("balance_cents").as_int64(), 0);
+  EXPECT_EQ(boost::json::parse(replies[5].body).at("balance_cents").as_int64(), 0);
+  EXPECT_EQ(balance(a), 0);
+  EXPECT_EQ(balance(b), 0);
+  EXPECT_EQ(balance(member_uuid(3)), 1000);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM transfers"), 3);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM wallet_entries WHERE transfer_id IS NOT NULL"), 6);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM audit_log WHERE action = 'transfer.create'"), 3);
+  // The booked keys keep their responses; the refused ones are free again.
+  EXPECT_EQ(sql_int("SELECT count(*) FROM idempotency_keys WHERE key IN ('k1','k5','k6') AND status_code = 201"), 3);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM idempotency_keys WHERE key IN ('k2','k3','k4')"), 0);
+  server().fund(a, 600);
+  const auto retried = book({command(a, "NN-3", 600, "k2"), command(a, "NN-2", 1, "k1")});
+  EXPECT_EQ(code(retried[0]), "booked");
+  EXPECT_TRUE(retried[1].replayed);
+  EXPECT_EQ(retried[1].body, replies[0].body);
+  EXPECT_EQ(balance(a), 0);
+}
+
+TEST_F(TransferBatch, NothingBookedRollsBackEveryClaim) {
+  const std::string a = server().create_member(member_uuid(1), "NN-1");
+  server().create_member(member_uuid(2), "NN-2");
+  const auto replies = book({command(a, "NN-2", 5, "r1"), command(a, "NN-9", 5, "r2")});
+  EXPECT_EQ(code(replies[0]), "insufficient_funds");
+  EXPECT_EQ(code(replies[1]), "recipient_not_found");
+  EXPECT_EQ(sql_int("SELECT count(*) FROM idempotency_keys"), 0);
+}
+
+TEST_F(TransferBatch, PerMinuteAndDailyLimitsCountTheBatchItselfAndEarlierBatches) {
+  const std::string a = server().create_member(member_uuid(1), "NN-1");
+  server().create_member(member_uuid(2), "NN-2");
+  server().fund(a, 30000000);
+  // The shipped rules: 5 transfers a minute, 50,000.00 MXN per transfer, 100,000.00 a day.
+  std::vector<TransferCommand> seven;
+  for (int i = 0; i < 7; ++i) seven.push_back(command(a, "NN-2", 10, "m" + std::to_string(i)));
+  const auto replies = book(seven);
+  for (std::size_t i = 0; i < 5; ++i) EXPECT_EQ(code(replies[i]), "booked") << i;
+  for (std::size_t i = 5; i < 7; ++i) {
+    EXPECT_EQ(code(replies[i]), "rate_limited") << i;
+    EXPECT_EQ(replies[i].error->retry_after_s, 60);
+  }
+  const auto later = book({command(a, "NN-2", 10, "m-later")});  // counted from the database now
+  EXPECT_EQ(code(later[0]), "rate_limited");
+  ASSERT_TRUE(later[0].error->retry_after_s);
+  EXPECT_GE(*later[0].error->retry_after_s, 1);
+  EXPECT_LE(*later[0].error->retry_after_s, 60);
+
+  const std::string c = server().create_member(member_uuid(3), "NN-3");
+  server().fund(c, 30000000);
+  const auto day = book({command(c, "NN-2", 5000000, "d1"), command(c, "NN-2", 4000000, "d2"),
+                         command(c, "NN-2", 1000001, "d3"), command(c, "NN-2", 1000000, "d4")});
+  EXPECT_EQ(code(day[0]), "booked");
+  EXPECT_EQ(code(day[1]), "booked");
+  EXPECT_EQ(code(day[2]), "daily_limit_exceeded");
+  EXPECT_EQ(day[2].error->details.at("remaining_cents").as_int64(), 1000000);
+  EXPECT_EQ(code(day[3]), "booked");
+  const auto over = book({command(c, "NN-2", 1, "d5")});
+  EXPECT_EQ(code(over[0]), "daily_limit_exceeded");
+  EXPECT_EQ(over[0].error->details.at("remaining_cents").as_int64(), 0);
+}
+
+TEST_F(TransferBatch, EveryTransferCarriesItsSendersRunningCountAndTotal) {
+  start(rules_with_high_transfer_limits());
+  const std::string a = server().create_member(member_uuid(1), "NN-1");
+  const std::string b = server().create_member(member_uuid(2), "NN-2");
+  server().fund(a, 100000);
+  server().fund(b, 100000);
+  book({command(a, "NN-2", 100, "x1"), command(b, "NN-1", 7, "y1"), command(a, "NN-2", 200, "x2")});
+  book({command(a, "NN-2", 300, "x3")});
+  book({command(b, "NN-1", 8, "y2"), command(a, "NN-2", 400, "x4")});
+  // Each sender's transfers count 1, 2, 3, … and total as they go, in created_at order too.
+  EXPECT_EQ(sql_int("SELECT count(*) FROM (SELECT sender_seq, sender_total_cents, "
+                    "  row_number() OVER w AS n, sum(amount_cents) OVER w AS total "
+                    "  FROM transfers WINDOW w AS (PARTITION BY from_member_id ORDER BY id)) t "
+                    " WHERE sender_seq <> n OR sender_total_cents <> total"), 0);
+  EXPECT_EQ(sql_int("SELECT max(sender_seq) FROM transfers WHERE from_member_id = '" + a + "'"), 4);
+  EXPECT_EQ(sql_int("SELECT max(sender_total_cents) FROM transfers WHERE from_member_id = '" + a + "'"), 1000);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM transfers t JOIN transfers u ON u.from_member_id = t.from_member_id "
+                    " AND u.sender_seq > t.sender_seq AND u.created_at < t.created_at"), 0);
+  // The database refuses a second transfer with a sender's count already taken.
+  auto connection = server().connect();
+  EXPECT_THROW(connection.exec("INSERT INTO transfers (from_member_id, to_member_id, amount_cents, currency, sender_seq, "
+                               "sender_total_cents) VALUES ('" + a + "', '" + b + "', 1, 'MXN', 4, 1001)"),
+               server::db::DbError);
+}
+
+TEST_F(TransferBatch, ATransferTheDatabaseRefusesIsRetriedAloneAndTheRestBook) {
+  start(rules_with_high_transfer_limits());
+  const std::string a = server().create_member(member_uuid(1), "NN-1");
+  const std::string b = server().create_member(member_uuid(2), "NN-2");
+  const std::string x = server().create_member(member_uuid(3), "NN-3");
+  server().create_member(member_uuid(4), "NN-4");
+  server().fund(a, 100000);
+  server().fund(x, 100000);
+  auto connection = server().connect();
+  connection.exec("CREATE FUNCTION refuse_4242() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                  "IF NEW.amount_cents = 4242 THEN RAISE EXCEPTION 'refused by the test' USING ERRCODE = 'check_violation'; END IF; "
+                  "RETURN NEW; END $$");
+  connection.exec("CREATE TRIGGER refuse_4242 BEFORE INSERT ON transfers FOR EACH ROW EXECUTE FUNCTION refuse_4242()");
+
+  // One lane, held up on X's wallet lock while five transfers queue behind it: they form one batch.
+  server::ledger::TransferBatcher batcher(server().app().pool(), server().app().rules(), 1, 64);
+  auto holder = server().connect();
+  holder.exec("BEGIN");
+  holder.exec("SELECT 1 FROM wallets WHERE member_id = '" + x + "' FOR UPDATE");
+  auto blocked = std::async(std::launch::async, [&] { return batcher.submit(command(x, "NN-4", 1, "blocked")); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  std::vector<std::future<TransferReply>> queued;
+  for (const std::int64_t cents : {100, 200, 4242, 300, 400}) {
+    queued.push_back(std::async(std::launch::async, [&, cents] {
+      return batcher.submit(command(a, "NN-2", cents, "q" + std::to_string(cents)));
+    }));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  holder.exec("COMMIT");
+  EXPECT_EQ(code(blocked.get()), "booked");
+  int booked = 0;
+  for (std::size_t i = 0; i < queued.size(); ++i) {
+    if (i == 2) {
+      EXPECT_THROW(queued[i].get(), server::db::DbError);
+    } else {
+      EXPECT_EQ(code(queued[i].get()), "booked");
+      ++booked;
+    }
+  }
+  EXPECT_EQ(booked, 4);
+  EXPECT_EQ(batcher.stats().isolated_total, 5u);
+  EXPECT_EQ(balance(a), 100000 - 1000);
+  EXPECT_EQ(balance(b), 1000);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM idempotency_keys WHERE key = 'q4242'"), 0);
+}
+
+}  // namespace
+}  // namespace nnw::test_server
