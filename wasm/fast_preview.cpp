@@ -34,10 +34,23 @@ std::int64_t read_int64(const std::int32_t* words) {
                                    static_cast<std::uint32_t>(words[0]));
 }
 
-void write_int64(std::int32_t* words, std::int64_t value) {
+// Clears `all_int32` when the value needs its high word (see kOutAllInt32).
+void write_int64(std::int32_t* words, std::int64_t value, bool& all_int32) {
   const auto bits = static_cast<std::uint64_t>(value);
   words[0] = static_cast<std::int32_t>(static_cast<std::uint32_t>(bits));
   words[1] = static_cast<std::int32_t>(static_cast<std::uint32_t>(bits >> 32));
+  all_int32 &= value == static_cast<std::int32_t>(value);
+}
+
+// parse_utc, remembering the last text it accepted.
+std::optional<rules::UtcSeconds> parse_now(FastPreview& fast, std::string_view text) {
+  if (!fast.now_text.empty() && text == fast.now_text) return fast.now;
+  const auto now = rules::parse_utc(text);
+  if (now) {
+    fast.now_text.assign(text);
+    fast.now = *now;
+  }
+  return now;
 }
 
 // The index of `value` in a table of fast_preview.hpp, or -1.
@@ -73,7 +86,7 @@ bool read_request(const rules::RulesConfig& config, FastPreview& fast) {
   TextCursor text(fast);
   const auto now_text = text.take(in[kInNowLength]);
   const auto market_text = text.take(in[kInMarketLength]);
-  const auto now = now_text ? rules::parse_utc(*now_text) : std::nullopt;
+  const auto now = now_text ? parse_now(fast, *now_text) : std::nullopt;
   if (!now || !market_text) return false;
   request.market = config.find_market(*market_text);
   if (request.market == nullptr) return false;
@@ -96,16 +109,16 @@ bool read_request(const rules::RulesConfig& config, FastPreview& fast) {
   return true;
 }
 
-void write_lines(const CartPreview& preview, std::int32_t* out) {
+void write_lines(const CartPreview& preview, std::int32_t* out, bool& all_int32) {
   for (std::size_t i = 0; i < preview.lines.size(); ++i) {
     const rules::LinePreview& line = preview.lines[i];
     std::int32_t* words = out + kOutLines + kOutLineWords * i;
-    write_int64(words + kOutLinePv, line.line_pv);
-    write_int64(words + kOutLineSubtotal, line.subtotal_cents);
-    write_int64(words + kOutLineDiscountedUnits, line.discounted_units);
-    write_int64(words + kOutLineDiscount, line.discount_cents);
+    write_int64(words + kOutLinePv, line.line_pv, all_int32);
+    write_int64(words + kOutLineSubtotal, line.subtotal_cents, all_int32);
+    write_int64(words + kOutLineDiscountedUnits, line.discounted_units, all_int32);
+    write_int64(words + kOutLineDiscount, line.discount_cents, all_int32);
     words[kOutLineClipped] = line.clipped ? 1 : 0;
-    write_int64(words + kOutLineTotal, line.total_cents);
+    write_int64(words + kOutLineTotal, line.total_cents, all_int32);
   }
 }
 
@@ -117,32 +130,34 @@ bool write_preview(const CartPreview& preview, std::int32_t* out) {
   const std::int32_t cashback_spend = index_of(kFastCashbackSpends, preview.cashback_spend);
   const std::int32_t after_status = after ? index_of(kFastCashbackStatuses, after->status) : 0;
   if (cashback_in < 0 || cashback_spend < 0 || after_status < 0) return false;
+  bool all_int32 = true;
   out[kOutPeriodYear] = preview.period.year;
   out[kOutPeriodMonth] = preview.period.month;
-  write_int64(out + kOutCartPv, preview.cart_pv);
-  write_int64(out + kOutPeriodPvBefore, preview.period_pv_before);
-  write_int64(out + kOutPeriodPvAfter, preview.period_pv_after);
-  write_int64(out + kOutPvThreshold, preview.pv_threshold);
-  write_int64(out + kOutPvMissing, preview.pv_missing);
+  write_int64(out + kOutCartPv, preview.cart_pv, all_int32);
+  write_int64(out + kOutPeriodPvBefore, preview.period_pv_before, all_int32);
+  write_int64(out + kOutPeriodPvAfter, preview.period_pv_after, all_int32);
+  write_int64(out + kOutPvThreshold, preview.pv_threshold, all_int32);
+  write_int64(out + kOutPvMissing, preview.pv_missing, all_int32);
   out[kOutCashbackIn] = cashback_in;
   out[kOutUnlocksCashback] = preview.unlocks_cashback ? 1 : 0;
   out[kOutHasCrossing] = preview.crossing ? 1 : 0;
   // The crossing's line is below kFastLinesMax and its unit at most an int32 quantity.
   out[kOutCrossingLine] = preview.crossing ? static_cast<std::int32_t>(preview.crossing->line) : 0;
   out[kOutCrossingUnit] = preview.crossing ? static_cast<std::int32_t>(preview.crossing->unit) : 0;
-  write_int64(out + kOutCashbackGenerated, preview.cashback_generated_cents);
+  write_int64(out + kOutCashbackGenerated, preview.cashback_generated_cents, all_int32);
   out[kOutCashbackSpend] = cashback_spend;
-  write_int64(out + kOutCashbackSpendable, preview.cashback_spendable_cents);
-  write_int64(out + kOutSubtotal, preview.subtotal_cents);
-  write_int64(out + kOutDiscount, preview.discount_cents);
-  write_int64(out + kOutShipping, preview.shipping_cents);
-  write_int64(out + kOutTotal, preview.total_cents);
+  write_int64(out + kOutCashbackSpendable, preview.cashback_spendable_cents, all_int32);
+  write_int64(out + kOutSubtotal, preview.subtotal_cents, all_int32);
+  write_int64(out + kOutDiscount, preview.discount_cents, all_int32);
+  write_int64(out + kOutShipping, preview.shipping_cents, all_int32);
+  write_int64(out + kOutTotal, preview.total_cents, all_int32);
   out[kOutHasCashbackAfter] = after ? 1 : 0;
   out[kOutCashbackAfterYear] = after ? after->period.year : 0;
   out[kOutCashbackAfterMonth] = after ? after->period.month : 0;
   out[kOutCashbackAfterStatus] = after_status;
-  write_int64(out + kOutCashbackAfterValue, after ? after->value_cents : 0);
-  write_lines(preview, out);
+  write_int64(out + kOutCashbackAfterValue, after ? after->value_cents : 0, all_int32);
+  write_lines(preview, out, all_int32);
+  out[kOutAllInt32] = all_int32 ? 1 : 0;
   return true;
 }
 

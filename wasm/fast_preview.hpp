@@ -46,7 +46,9 @@ inline constexpr std::int32_t kKeepSku = -1;
 inline constexpr std::size_t kFastInputWords = kInLines + kInLineWords * kFastLinesMax;
 
 // Output words. An int64 takes two words, low half first; JavaScript recombines them as
-// high × 2^32 + unsigned low, exact for every value the rules produce (|n| ≤ 2^53).
+// high × 2^32 + unsigned low, exact for every value the rules produce (|n| ≤ 2^53). When
+// kOutAllInt32 is 1, every int64 of this output is within int32 and JavaScript reads only
+// the low words (the usual case: it halves the loads of building the response).
 enum FastOutput : std::size_t {
   kOutPeriodYear,
   kOutPeriodMonth,
@@ -72,7 +74,8 @@ enum FastOutput : std::size_t {
   kOutCashbackAfterMonth,
   kOutCashbackAfterStatus,  // index into kFastCashbackStatuses
   kOutCashbackAfterValue,
-  kOutLines = kOutCashbackAfterValue + 2,  // then per line: the words of FastOutputLine
+  kOutAllInt32 = kOutCashbackAfterValue + 2,
+  kOutLines,  // then per line: the words of FastOutputLine
 };
 enum FastOutputLine : std::size_t {
   kOutLinePv,
@@ -87,7 +90,8 @@ inline constexpr std::size_t kFastOutputWords = kOutLines + kOutLineWords * kFas
 
 // Moving a word here means moving it in fast_preview.js too; these make the edit fail loudly.
 static_assert(kInLines == 10 && kInLineWords == 4, "mirror the input layout in wasm/js/fast_preview.js");
-static_assert(kOutCashbackIn == 12 && kOutCashbackSpend == 19 && kOutLines == 36 && kOutLineWords == 11,
+static_assert(kOutCashbackIn == 12 && kOutCashbackSpend == 19 && kOutAllInt32 == 36 && kOutLines == 37 &&
+                  kOutLineWords == 11,
               "mirror the output layout in wasm/js/fast_preview.js");
 
 // Enumerations cross as indices into these; JavaScript gets the names from fast_layout_json().
@@ -105,6 +109,9 @@ struct FastPreview {
   std::int32_t output[kFastOutputWords] = {};
   rules::CartRequest request;  // reused: its lines keep their skus (kKeepSku) and capacity
   rules::CartPreview preview;  // reused: its lines keep their capacity
+  // The last `now` text parsed and its instant: most calls send the same one again.
+  std::string now_text;
+  rules::UtcSeconds now;
 };
 
 // True when `fast.output` holds the preview; false means "take the JSON path".

@@ -47,7 +47,8 @@ const OUT_CASHBACK_AFTER_YEAR = 31;
 const OUT_CASHBACK_AFTER_MONTH = 32;
 const OUT_CASHBACK_AFTER_STATUS = 33;
 const OUT_CASHBACK_AFTER_VALUE = 34;
-const OUT_LINES = 36;
+const OUT_ALL_INT32 = 36;
+const OUT_LINES = 37;
 const OUT_LINE_PV = 0;
 const OUT_LINE_SUBTOTAL = 2;
 const OUT_LINE_DISCOUNTED_UNITS = 4;
@@ -296,28 +297,58 @@ export class FastPreview {
     return this.#currency;
   }
 
-  // Keys in the order engine.cpp's write_cart emits them. The market and skus are the strings
+  // Keys in the order engine.cpp's write_cart emits them, in one of two builds: with every
+  // int64 read as its low word (the usual case) or in full. The market and skus are the strings
   // #write read and sent (the skus held now that C++ answered), the other inputs its words.
   #read(lineCount, words) {
+    return words[this.#outputWord + OUT_ALL_INT32] === 1
+      ? this.#readInt32(lineCount, words)
+      : this.#readInt64(lineCount, words);
+  }
+
+  // The response when every int64 of it is within int32 (OUT_ALL_INT32): the low words alone,
+  // which V8 then also knows to be int32s when it stores them.
+  #readInt32(lineCount, words) {
     const out = this.#outputWord;
-    const skus = this.#heldSkus;
-    const lines = [];
-    let at = out + OUT_LINES;
-    let echoed = this.#inputWord + IN_LINES;
-    for (let i = 0; i < lineCount; i++, at += OUT_LINE_WORDS, echoed += IN_LINE_WORDS) {
-      lines.push({
-        sku: skus[i],
-        quantity: words[echoed],
-        unit_price_cents: words[echoed + 1],
-        unit_pv: words[echoed + 2],
-        line_pv: int64(words, at + OUT_LINE_PV),
-        subtotal_cents: int64(words, at + OUT_LINE_SUBTOTAL),
-        discounted_units: int64(words, at + OUT_LINE_DISCOUNTED_UNITS),
-        discount_cents: int64(words, at + OUT_LINE_DISCOUNT),
-        clipped: words[at + OUT_LINE_CLIPPED] === 1,
-        total_cents: int64(words, at + OUT_LINE_TOTAL),
-      });
-    }
+    const lines = this.#linesInt32(lineCount, words);
+    const market = this.#textMarket; // the string #write read and sent
+    return {
+      rules_version: this.#rulesVersion,
+      market,
+      currency: this.#currencyOf(market),
+      period: this.#period(words[out + OUT_PERIOD_YEAR], words[out + OUT_PERIOD_MONTH]),
+      cart_pv: words[out + OUT_CART_PV],
+      period_pv_before: words[out + OUT_PERIOD_PV_BEFORE],
+      period_pv_after: words[out + OUT_PERIOD_PV_AFTER],
+      pv_threshold: words[out + OUT_PV_THRESHOLD],
+      pv_missing: words[out + OUT_PV_MISSING],
+      cashback_in: this.#inputNames[words[out + OUT_CASHBACK_IN]],
+      unlocks_cashback: words[out + OUT_UNLOCKS_CASHBACK] === 1,
+      crossing: words[out + OUT_HAS_CROSSING] === 1
+        ? { line: words[out + OUT_CROSSING_LINE], unit: words[out + OUT_CROSSING_UNIT] }
+        : null,
+      cashback_generated_cents: words[out + OUT_CASHBACK_GENERATED],
+      cashback_spend: this.#spendNames[words[out + OUT_CASHBACK_SPEND]],
+      cashback_spendable_cents: words[out + OUT_CASHBACK_SPENDABLE],
+      lines,
+      subtotal_cents: words[out + OUT_SUBTOTAL],
+      discount_cents: words[out + OUT_DISCOUNT],
+      shipping_cents: words[out + OUT_SHIPPING],
+      total_cents: words[out + OUT_TOTAL],
+      cashback_after: words[out + OUT_HAS_CASHBACK_AFTER] === 1
+        ? {
+            period: this.#period(words[out + OUT_CASHBACK_AFTER_YEAR], words[out + OUT_CASHBACK_AFTER_MONTH]),
+            status: this.#statusNames[words[out + OUT_CASHBACK_AFTER_STATUS]],
+            value_cents: words[out + OUT_CASHBACK_AFTER_VALUE],
+          }
+        : null,
+    };
+  }
+
+  // The response with every amount read as an int64 (some need their high word).
+  #readInt64(lineCount, words) {
+    const out = this.#outputWord;
+    const lines = this.#linesInt64(lineCount, words);
     const market = this.#textMarket; // the string #write read and sent
     return {
       rules_version: this.#rulesVersion,
@@ -350,5 +381,50 @@ export class FastPreview {
           }
         : null,
     };
+  }
+
+  // The lines of #readInt32 and #readInt64.
+  #linesInt32(lineCount, words) {
+    const skus = this.#heldSkus;
+    const lines = [];
+    let at = this.#outputWord + OUT_LINES;
+    let echoed = this.#inputWord + IN_LINES;
+    for (let i = 0; i < lineCount; i++, at += OUT_LINE_WORDS, echoed += IN_LINE_WORDS) {
+      lines.push({
+        sku: skus[i],
+        quantity: words[echoed],
+        unit_price_cents: words[echoed + 1],
+        unit_pv: words[echoed + 2],
+        line_pv: words[at + OUT_LINE_PV],
+        subtotal_cents: words[at + OUT_LINE_SUBTOTAL],
+        discounted_units: words[at + OUT_LINE_DISCOUNTED_UNITS],
+        discount_cents: words[at + OUT_LINE_DISCOUNT],
+        clipped: words[at + OUT_LINE_CLIPPED] === 1,
+        total_cents: words[at + OUT_LINE_TOTAL],
+      });
+    }
+    return lines;
+  }
+
+  #linesInt64(lineCount, words) {
+    const skus = this.#heldSkus;
+    const lines = [];
+    let at = this.#outputWord + OUT_LINES;
+    let echoed = this.#inputWord + IN_LINES;
+    for (let i = 0; i < lineCount; i++, at += OUT_LINE_WORDS, echoed += IN_LINE_WORDS) {
+      lines.push({
+        sku: skus[i],
+        quantity: words[echoed],
+        unit_price_cents: words[echoed + 1],
+        unit_pv: words[echoed + 2],
+        line_pv: int64(words, at + OUT_LINE_PV),
+        subtotal_cents: int64(words, at + OUT_LINE_SUBTOTAL),
+        discounted_units: int64(words, at + OUT_LINE_DISCOUNTED_UNITS),
+        discount_cents: int64(words, at + OUT_LINE_DISCOUNT),
+        clipped: words[at + OUT_LINE_CLIPPED] === 1,
+        total_cents: int64(words, at + OUT_LINE_TOTAL),
+      });
+    }
+    return lines;
   }
 }
