@@ -39,7 +39,7 @@ moved AS (
   UPDATE wallets w
      SET balance_cents = m.balance_cents, entry_count = m.entry_count, updated_at = now()
     FROM unnest($18::bigint[], $19::bigint[], $20::bigint[]) AS m(id, balance_cents, entry_count)
-   WHERE w.id = m.id
+   WHERE w.id = ANY ($18::bigint[]) AND w.id = m.id  -- "= ANY": the primary key in every plan
   RETURNING 1
 ),
 audited AS (

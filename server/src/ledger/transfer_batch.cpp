@@ -249,7 +249,8 @@ std::vector<TransferReply> book_transfers(db::Connection& connection, const nnw:
 
 TransferBatcher::TransferBatcher(db::Pool& pool, const nnw::rules::Engine& rules, std::size_t lanes, std::size_t batch_max)
     : pool_(pool), rules_(rules), batch_max_(std::max<std::size_t>(1, batch_max)) {
-  for (std::size_t i = 0; i < std::max<std::size_t>(1, lanes); ++i) lanes_.emplace_back([this] { run_lane(); });
+  for (std::size_t i = 0; i < std::max<std::size_t>(1, lanes); ++i) lanes_.push_back(std::make_unique<Lane>());
+  for (auto& lane : lanes_) threads_.emplace_back([this, &lane = *lane] { run_lane(lane); });
 }
 
 TransferBatcher::~TransferBatcher() {
@@ -257,18 +258,19 @@ TransferBatcher::~TransferBatcher() {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
-  queued_.notify_all();
-  for (auto& lane : lanes_) lane.join();
+  for (auto& lane : lanes_) lane->queued.notify_all();
+  for (auto& thread : threads_) thread.join();
 }
 
 TransferReply TransferBatcher::submit(TransferCommand command) {
+  Lane& lane = *lanes_[std::hash<std::string>{}(command.request.from_member_id) % lanes_.size()];
   Pending pending{std::move(command), {}};
   auto reply = pending.reply.get_future();
   {
     std::lock_guard lock(mutex_);
-    queue_.push_back(&pending);
+    lane.queue.push_back(&pending);
   }
-  queued_.notify_one();
+  lane.queued.notify_one();
   return reply.get();
 }
 
@@ -279,29 +281,26 @@ TransferBatcherStats TransferBatcher::stats() const {
 
 // The oldest transfers first, up to batch_max; a second transfer with a key already in the
 // batch waits for a later one (where it finds the first's stored response).
-std::vector<TransferBatcher::Pending*> TransferBatcher::take_batch() {
+std::vector<TransferBatcher::Pending*> TransferBatcher::take_batch(Lane& lane) {
   std::unique_lock lock(mutex_);
-  queued_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+  lane.queued.wait(lock, [&] { return stopping_ || !lane.queue.empty(); });
   std::vector<Pending*> batch;
   std::set<KeyOf> keys;
-  for (auto it = queue_.begin(); it != queue_.end() && batch.size() < batch_max_;) {
+  for (auto it = lane.queue.begin(); it != lane.queue.end() && batch.size() < batch_max_;) {
     const auto& command = (*it)->command;
     if (!keys.emplace(command.principal, command.request.idempotency_key).second) {
       ++it;
       continue;
     }
     batch.push_back(*it);
-    it = queue_.erase(it);
+    it = lane.queue.erase(it);
   }
-  const bool more = !queue_.empty();
-  lock.unlock();
-  if (more) queued_.notify_one();
   return batch;
 }
 
-void TransferBatcher::run_lane() {
+void TransferBatcher::run_lane(Lane& lane) {
   for (;;) {
-    auto batch = take_batch();
+    auto batch = take_batch(lane);
     if (batch.empty()) return;  // stopping, and nothing is queued
     book(batch);
   }

@@ -6,14 +6,17 @@
 //
 // TransferBatcher gathers the transfers that arrive while a batch is being booked into the
 // next one (group commit), on a few lanes, each booking one batch at a time on a pooled
-// connection. Nothing it holds must outlive the process: the database decides every limit,
-// claim and lock, so any number of server instances can book transfers side by side.
+// connection. A sender's transfers always take the same lane: two lanes never queue behind
+// each other's lock on one busy sender's wallet, and a hot sender's transfers share batches.
+// Nothing it holds must outlive the process: the database decides every limit, claim and
+// lock, so any number of server instances can book transfers side by side.
 
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <exception>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -68,19 +71,22 @@ class TransferBatcher {
     TransferCommand command;
     std::promise<TransferReply> reply;
   };
-  std::vector<Pending*> take_batch();
-  void run_lane();
+  struct Lane {
+    std::condition_variable queued;
+    std::deque<Pending*> queue;
+  };
+  std::vector<Pending*> take_batch(Lane& lane);
+  void run_lane(Lane& lane);
   void book(std::vector<Pending*>& batch);
 
   db::Pool& pool_;
   const nnw::rules::Engine& rules_;
   const std::size_t batch_max_;
-  mutable std::mutex mutex_;
-  std::condition_variable queued_;
-  std::deque<Pending*> queue_;
+  mutable std::mutex mutex_;  // guards every lane's queue, stopping_ and stats_
+  std::vector<std::unique_ptr<Lane>> lanes_;
   bool stopping_ = false;
   TransferBatcherStats stats_;
-  std::vector<std::thread> lanes_;
+  std::vector<std::thread> threads_;
 };
 
 }  // namespace nnw::server::ledger
