@@ -146,7 +146,7 @@ void read_wallets(Reader& r, const bj::object* root, const Path& root_path, Rule
     wallet.transfer_daily_max_cents = amount("transfer_daily_max_cents");
     wallet.transfers_per_minute = static_cast<std::int32_t>(
         r.integer_in(r.member(o, "transfers_per_minute", at.member("transfers_per_minute"), true),
-                     at.member("transfers_per_minute"), 1, 10000));
+                     at.member("transfers_per_minute"), 1, 1000000));
     wallet.withdrawal_min_cents = amount("withdrawal_min_cents");
     wallet.withdrawal_totp_above_cents = amount("withdrawal_totp_above_cents");
     if (r.ok() && config.find_wallet(wallet.currency) != nullptr) r.fail(ErrorCode::invalid_value, "repeats a currency", at.member("currency"));
