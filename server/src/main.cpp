@@ -95,7 +95,7 @@ int main(int argc, char** argv) {
       if (settings.migrate_only) return 0;
       if (settings.job) {
         if (!jobs::is_job(*settings.job)) throw std::runtime_error("no such job; known: " + jobs::job_names());
-        const auto report_job = jobs::run(*settings.job, connection, app.metrics(), app.rules(), jobs::unix_seconds(app.now()));
+        const auto report_job = jobs::run(*settings.job, connection, settings.database_url, app.metrics(), app.rules(), jobs::unix_seconds(app.now()));
         std::cout << (report_job.ran ? report_job.json : R"({"ran":false,"reason":"another runner holds the job"})") << "\n";
         return report_job.ran ? 0 : 3;
       }

@@ -1,6 +1,7 @@
 // Commission intake from the service role and the deposit job.
 #include <thread>
 
+#include "ledger/commissions.hpp"
 #include "test_server.hpp"
 
 namespace nnw::test_server {
@@ -84,6 +85,35 @@ TEST_F(CommissionsApi, DepositJobPaysEachCommissionExactlyOnce) {
   EXPECT_EQ(count("SELECT count(*) FROM wallet_entries WHERE type = 'COMMISSION_DEPOSIT'"), 300);
   EXPECT_EQ(count("SELECT count(*) FROM wallets w WHERE balance_cents <> "
                   "(SELECT coalesce(sum(amount_cents), 0) FROM wallet_entries e WHERE e.wallet_id = w.id)"), 0);
+}
+
+TEST_F(CommissionsApi, DepositWorkersSideBySidePayEachCommissionOnce) {
+  std::vector<std::string> members;
+  for (int m = 0; m < 20; ++m) members.push_back(server().create_member(member_uuid(m + 1), "NN-" + std::to_string(m + 1)));
+  for (int batch = 0; batch < 6; ++batch) {
+    std::string body = R"({"commissions":[)";
+    for (int i = batch * 100; i < batch * 100 + 100; ++i) {
+      body += (i % 100 ? "," : "") + commission("w-" + std::to_string(i), members[static_cast<std::size_t>(i % 20)], 100 + i);
+    }
+    body += "]}";
+    ASSERT_EQ(server().call({"POST", "/v1/commissions", body, service_token(), "w-" + std::to_string(batch), {}}).status, 201);
+  }
+  // Three workers, 7 commissions a batch: about 86 small batches contending for 20 wallets.
+  auto connection = server().connect();
+  const auto report = server::ledger::deposit_pending_commissions(connection, server().database_url(), 3, 7, 1000);
+  EXPECT_TRUE(report.ran);
+  EXPECT_EQ(report.commissions, 600);
+  EXPECT_EQ(report.batches, (600 + 6) / 7);
+  std::int64_t total = 0;
+  for (int i = 0; i < 600; ++i) total += 100 + i;
+  EXPECT_EQ(report.amount_cents, total);
+  EXPECT_EQ(count("SELECT count(*) FROM commissions WHERE status = 'PAID'"), 600);
+  EXPECT_EQ(count("SELECT count(DISTINCT commission_id) FROM wallet_entries WHERE type = 'COMMISSION_DEPOSIT'"), 600);
+  EXPECT_EQ(count("SELECT sum(balance_cents) FROM wallets"), total);
+  EXPECT_EQ(count("SELECT count(*) FROM wallets w WHERE balance_cents <> "
+                  "(SELECT coalesce(sum(amount_cents), 0) FROM wallet_entries e WHERE e.wallet_id = w.id)"), 0);
+  const auto again = server::ledger::deposit_pending_commissions(connection, server().database_url(), 3, 7, 1000);
+  EXPECT_EQ(again.commissions, 0);
 }
 
 }  // namespace

@@ -19,16 +19,21 @@ namespace {
 
 constexpr std::int64_t kDepositBatchSize = 10000;
 constexpr std::int64_t kDepositBatchesMax = 1000;  // ≤ 10 million commissions per run
+// Deposit batches booked side by side, each on its own connection: one batch keeps one
+// backend (one CPU) busy, and batches never wait on each other (docs/server.md "Jobs").
+constexpr int kDepositWorkers = 2;
 
 struct JobInput {
   db::Connection& connection;
+  const std::string& database_url;
   Metrics& metrics;
   const nnw::rules::Engine& rules;
   std::int64_t now_s;
 };
 
 JobReport deposit_commissions(const JobInput& in) {
-  const auto report = ledger::deposit_pending_commissions(in.connection, kDepositBatchSize, kDepositBatchesMax);
+  const auto report = ledger::deposit_pending_commissions(in.connection, in.database_url, kDepositWorkers,
+                                                          kDepositBatchSize, kDepositBatchesMax);
   JobReport out{report.ran, {}};
   if (!report.ran) return out;
   nnw::rules::json::Writer w(out.json);
@@ -136,9 +141,9 @@ std::string job_names() {
   return names;
 }
 
-JobReport run(std::string_view name, db::Connection& connection, Metrics& metrics, const nnw::rules::Engine& rules,
-              std::int64_t now_s) {
-  const JobInput in{connection, metrics, rules, now_s};
+JobReport run(std::string_view name, db::Connection& connection, const std::string& database_url, Metrics& metrics,
+              const nnw::rules::Engine& rules, std::int64_t now_s) {
+  const JobInput in{connection, database_url, metrics, rules, now_s};
   for (const auto& job : kJobs) if (job.name == name) return job.run(in);
   return {};
 }

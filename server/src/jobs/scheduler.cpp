@@ -42,7 +42,7 @@ void Scheduler::loop() {
           continue;
         }
         // Not run because another instance holds the job: that runner books the boundary.
-        run(job.job, *connection, app_.metrics(), app_.rules(), now_s);
+        run(job.job, *connection, app_.pool().url(), app_.metrics(), app_.rules(), now_s);
         last_run_s_[job.job] = now_s;
       }
     } catch (const std::exception& error) {

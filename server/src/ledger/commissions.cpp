@@ -1,6 +1,10 @@
 #include "ledger/commissions.hpp"
 
+#include <atomic>
+#include <exception>
 #include <map>
+#include <mutex>
+#include <thread>
 
 #include "db/job_lock.hpp"
 #include "ledger/ledger.hpp"
@@ -59,12 +63,16 @@ ApiResult<IntakeResult> record_commissions(db::Connection& c, const std::vector<
   return result;
 }
 
-DepositReport deposit_pending_commissions(db::Connection& c, std::int64_t batch_size, std::int64_t batches_max) {
+DepositReport deposit_pending_commissions(db::Connection& c, const std::string& database_url, int workers,
+                                          std::int64_t batch_size, std::int64_t batches_max) {
   DepositReport report;
-  const auto ran = db::with_job_lock(c, kDepositJob, [&] {
-    for (std::int64_t batch = 0; batch < batches_max; ++batch) {
+  std::mutex report_mutex;
+  std::atomic<std::int64_t> batches_left{batches_max};
+  // Books batches until none is left to claim (or the run's batch budget is spent).
+  const auto work = [&](db::Connection& connection) {
+    while (batches_left.fetch_sub(1) > 0) {
       struct Batch { std::int64_t count = 0; std::int64_t amount = 0; bool ok() const { return true; } };
-      const Batch done = db::in_transaction(c, [&](db::Connection& tx) {
+      const Batch done = db::in_transaction(connection, [&](db::Connection& tx) {
         // The batch statement's estimated cost would switch JIT on: 40-125 ms of compiling
         // for a plan that runs once.
         tx.exec("SET LOCAL jit = off");
@@ -75,11 +83,34 @@ DepositReport deposit_pending_commissions(db::Connection& c, std::int64_t batch_
         b.count = paid.size();
         return b;
       });
-      if (done.count == 0) break;
+      if (done.count == 0) return;
+      std::lock_guard lock(report_mutex);
       report.commissions += done.count;
       report.amount_cents += done.amount;
       ++report.batches;
     }
+  };
+  const auto ran = db::with_job_lock(c, kDepositJob, [&] {
+    std::vector<std::exception_ptr> failures(static_cast<std::size_t>(std::max(1, workers)));
+    std::vector<std::thread> helpers;
+    for (std::size_t i = 1; i < failures.size(); ++i) {
+      helpers.emplace_back([&, i] {
+        try {
+          db::Connection connection(database_url);
+          work(connection);
+        } catch (...) {
+          failures[i] = std::current_exception();
+        }
+      });
+    }
+    try {
+      work(c);
+    } catch (...) {
+      failures[0] = std::current_exception();
+    }
+    for (auto& helper : helpers) helper.join();
+    // What was committed stays committed; the first failure is reported, the next run resumes.
+    for (const auto& failure : failures) if (failure) std::rethrow_exception(failure);
     return true;
   });
   report.ran = ran.has_value();

@@ -42,6 +42,10 @@ struct DepositReport {
 
 // Deposits every PENDING commission, `batch_size` per transaction, until none is left or
 // `batches_max` transactions ran. Resumable: a crash loses nothing and repeats nothing.
-DepositReport deposit_pending_commissions(db::Connection& connection, std::int64_t batch_size, std::int64_t batches_max);
+// `connection` holds the job's lock; `workers` - 1 more connections to database_url book
+// batches alongside it (they claim disjoint commissions with SKIP LOCKED and lock wallets in
+// id order, so they never deadlock one another).
+DepositReport deposit_pending_commissions(db::Connection& connection, const std::string& database_url, int workers,
+                                          std::int64_t batch_size, std::int64_t batches_max);
 
 }  // namespace nnw::server::ledger

@@ -13,7 +13,7 @@ Response run_job(RequestContext& ctx) {
   if (!jobs::is_job(job)) return error_response(ctx, not_found("no such job; known: " + jobs::job_names()));
   auto lease = lease_connection(ctx);
   if (!lease.ok()) return error_response(ctx, lease.error());
-  const jobs::JobReport report = jobs::run(job, *lease.value(), ctx.app.metrics(), ctx.app.rules(), ctx.now_s());
+  const jobs::JobReport report = jobs::run(job, *lease.value(), ctx.app.pool().url(), ctx.app.metrics(), ctx.app.rules(), ctx.now_s());
   if (!report.ran) {
     return error_response(ctx, conflict("job_running", "another runner holds this job; try again when it finishes"));
   }
