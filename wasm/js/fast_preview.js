@@ -383,7 +383,10 @@ export class FastPreview {
     };
   }
 
-  // The lines of #readInt32 and #readInt64.
+  // The lines of #readInt32 and #readInt64. Two copies on purpose: each call site stays
+  // monomorphic, so V8 keeps the int32 copy's fields as small integers. Measured A/B: one
+  // shared builder with a branch per value was about 1% faster than the int64-only builder;
+  // this split, with the parsed-now reuse, 5-7%.
   #linesInt32(lineCount, words) {
     const skus = this.#heldSkus;
     const lines = [];
