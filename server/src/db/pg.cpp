@@ -15,6 +15,47 @@ std::int64_t Rows::int64(int row, int column) const {
   return out;
 }
 
+ArrayLiteral& ArrayLiteral::text(std::string_view value) {
+  separate();
+  out_ += '"';
+  for (const char c : value) {
+    if (c == '"' || c == '\\') out_ += '\\';
+    out_ += c;
+  }
+  out_ += '"';
+  return *this;
+}
+
+ArrayLiteral& ArrayLiteral::integer(std::int64_t value) {
+  separate();
+  out_ += std::to_string(value);
+  return *this;
+}
+
+ArrayLiteral& ArrayLiteral::null() {
+  separate();
+  out_ += "NULL";
+  return *this;
+}
+
+std::string text_array(const std::vector<std::string>& values) {
+  ArrayLiteral out;
+  for (const auto& value : values) out.text(value);
+  return out.str();
+}
+
+std::string nullable_text_array(const std::vector<std::optional<std::string>>& values) {
+  ArrayLiteral out;
+  for (const auto& value : values) out.text(value);
+  return out.str();
+}
+
+std::string integer_array(const std::vector<std::int64_t>& values) {
+  ArrayLiteral out;
+  for (const auto value : values) out.integer(value);
+  return out.str();
+}
+
 std::int64_t Rows::affected() const {
   const char* count = PQcmdTuples(result_.get());
   return count[0] == '\0' ? 0 : std::stoll(count);

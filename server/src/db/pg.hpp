@@ -76,6 +76,30 @@ class Params {
   std::vector<std::optional<std::string>> values_;
 };
 
+// A PostgreSQL array literal in text format, for "= ANY ($1::uuid[])" and unnest(...)
+// parameters, built element by element: text is always quoted (values are never trusted to be
+// plain), std::nullopt is NULL.
+class ArrayLiteral {
+ public:
+  ArrayLiteral& text(std::string_view value);
+  ArrayLiteral& text(const std::string& value) { return text(std::string_view(value)); }
+  ArrayLiteral& text(const std::optional<std::string>& value) { return value ? text(std::string_view(*value)) : null(); }
+  ArrayLiteral& integer(std::int64_t value);
+  ArrayLiteral& null();
+  std::string str() const { return out_ + '}'; }
+
+ private:
+  void separate() {
+    if (out_.size() > 1) out_ += ',';
+  }
+  std::string out_ = "{";
+};
+
+// Whole arrays at once: {"a","b"}, {"a",NULL}, {1,2}.
+std::string text_array(const std::vector<std::string>& values);
+std::string nullable_text_array(const std::vector<std::optional<std::string>>& values);
+std::string integer_array(const std::vector<std::int64_t>& values);
+
 class Connection {
  public:
   explicit Connection(const std::string& url);

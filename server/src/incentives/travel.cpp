@@ -34,31 +34,6 @@ bool is_kit(std::string_view kit) {
   return kit == "FULL_SUPPLEMENT" || kit == "FULL_SKIN" || kit == "FULL_PROTECT";
 }
 
-// {"a",NULL,"b"}: ledger::array_literal has no NULL, and optional columns need one.
-std::string nullable_array_literal(const std::vector<std::optional<std::string>>& values) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out += ',';
-    if (!values[i]) {
-      out += "NULL";
-      continue;
-    }
-    out += '"';
-    for (const char c : *values[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
-
-std::string integer_array(const std::vector<std::int64_t>& values) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < values.size(); ++i) out += (i ? "," : "") + std::to_string(values[i]);
-  return out + "}";
-}
-
 // The open campaigns, held FOR SHARE until the caller's transaction ends.
 std::vector<std::string> lock_open_campaigns(db::Connection& c) {
   const db::Rows rows = c.run(sql::travel_campaigns_lock_active.name, sql::travel_campaigns_lock_active.text);
@@ -76,7 +51,7 @@ ApiResult<KitSoldResult> record_kit_sold(db::Connection& c, const std::string& s
   if (order_id.empty() || order_id.size() > kIdLengthMax) return bad_request("invalid_value", "must be 1-64 characters", "order_id");
   if (!canonical_uuid(sponsor_member_id)) return bad_request("unknown_member", "no member with this id", "sponsor_member_id");
   const db::Rows known = c.run(sql::travel_members_known.name, sql::travel_members_known.text,
-                               db::Params().add(ledger::array_literal({sponsor_member_id})));
+                               db::Params().add(db::text_array({sponsor_member_id})));
   if (known.empty()) return bad_request("unknown_member", "no member with this id", "sponsor_member_id");
   const db::Rows campaign = c.run(sql::travel_campaign_covering_lock.name, sql::travel_campaign_covering_lock.text,
                                   db::Params().add(at_unix_s));
@@ -92,7 +67,7 @@ ApiResult<KitsRevoked> revoke_order_kit_events(db::Connection& c, const std::str
   const std::vector<std::string> open = lock_open_campaigns(c);
   KitsRevoked result;
   const db::Rows revoked = c.run(sql::travel_order_kits_revoke.name, sql::travel_order_kits_revoke.text,
-                                 db::Params().add(order_id).add(now_s).add(ledger::array_literal(open)));
+                                 db::Params().add(order_id).add(now_s).add(db::text_array(open)));
   for (int row = 0; row < revoked.size(); ++row) result.revoked.emplace_back(revoked.text(row, 0));
   std::sort(result.revoked.begin(), result.revoked.end());
   const db::Rows kept = c.run(sql::travel_order_kits_kept.name, sql::travel_order_kits_kept.text, db::Params().add(order_id));
@@ -108,7 +83,7 @@ ApiResult<EventIntake> record_events(db::Connection& c, const std::vector<Travel
     if (event.direct_member_id) people.push_back(*event.direct_member_id);
   }
   const db::Rows known_rows = c.run(sql::travel_members_known.name, sql::travel_members_known.text,
-                                    db::Params().add(ledger::array_literal(people)));
+                                    db::Params().add(db::text_array(people)));
   std::set<std::string, std::less<>> known;
   for (int row = 0; row < known_rows.size(); ++row) known.emplace(known_rows.text(row, 0));
   for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -129,9 +104,9 @@ ApiResult<EventIntake> record_events(db::Connection& c, const std::vector<Travel
   }
   const db::Rows inserted = c.run(
       sql::travel_events_insert_batch.name, sql::travel_events_insert_batch.text,
-      db::Params().add(ledger::array_literal(ids)).add(ledger::array_literal(members)).add(ledger::array_literal(types))
-          .add(nullable_array_literal(kits)).add(nullable_array_literal(ranks)).add(nullable_array_literal(directs))
-          .add(integer_array(occurred)).add(nullable_array_literal(orders)).add(now_s));
+      db::Params().add(db::text_array(ids)).add(db::text_array(members)).add(db::text_array(types))
+          .add(db::nullable_text_array(kits)).add(db::nullable_text_array(ranks)).add(db::nullable_text_array(directs))
+          .add(db::integer_array(occurred)).add(db::nullable_text_array(orders)).add(now_s));
   std::map<std::string, std::optional<std::string>, std::less<>> placed;
   for (int row = 0; row < inserted.size(); ++row) placed.emplace(inserted.text(row, 0), inserted.optional_text(row, 1));
   EventIntake result;

@@ -31,7 +31,7 @@ void load_windows(db::Connection& c, std::vector<Campaign>& campaigns) {
   std::vector<std::string> ids;
   for (const auto& campaign : campaigns) ids.push_back(campaign.id);
   const db::Rows rows = c.run(sql::travel_promo_windows_of.name, sql::travel_promo_windows_of.text,
-                              db::Params().add(ledger::array_literal(ids)));
+                              db::Params().add(db::text_array(ids)));
   std::map<std::string, Campaign*, std::less<>> by_id;
   for (auto& campaign : campaigns) by_id.emplace(campaign.id, &campaign);
   for (int row = 0; row < rows.size(); ++row) {

@@ -74,7 +74,7 @@ void store_standings(db::Connection& c, const Campaign& campaign, const std::vec
     accepted += sep + std::to_string(s.events_accepted); rejected += sep + std::to_string(s.events_rejected);
   }
   c.run(sql::travel_standings_insert_batch.name, sql::travel_standings_insert_batch.text,
-        db::Params().add(campaign.id).add(ledger::array_literal(members)).add(points + "}").add(kits + "}").add(ranks + "}")
+        db::Params().add(campaign.id).add(db::text_array(members)).add(points + "}").add(kits + "}").add(ranks + "}")
             .add(directs + "}").add(qualified + "}").add(accepted + "}").add(rejected + "}").add(now_s));
 }
 
@@ -175,7 +175,7 @@ std::vector<Standing> live_standings(db::Connection& c, const nnw::rules::Engine
   std::vector<std::string> ids;
   for (const auto& s : standings) ids.push_back(s.member_id);
   const db::Rows names = c.run(sql::travel_members_named.name, sql::travel_members_named.text,
-                               db::Params().add(ledger::array_literal(ids)));
+                               db::Params().add(db::text_array(ids)));
   std::map<std::string, int, std::less<>> row_of;
   for (int row = 0; row < names.size(); ++row) row_of.emplace(names.text(row, 0), row);
   for (auto& s : standings) {

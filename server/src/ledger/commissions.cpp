@@ -16,19 +16,13 @@ namespace {
 
 constexpr std::string_view kDepositJob = "deposit-commissions";
 
-std::string integer_array(const std::vector<std::int64_t>& values) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < values.size(); ++i) out += (i ? "," : "") + std::to_string(values[i]);
-  return out + "}";
-}
-
 }  // namespace
 
 ApiResult<IntakeResult> record_commissions(db::Connection& c, const std::vector<CommissionIn>& batch, bool batch_form) {
   std::vector<std::string> member_ids;
   for (const auto& item : batch) member_ids.push_back(item.member_id);
   const db::Rows members = c.run(sql::commission_members.name, sql::commission_members.text,
-                                 db::Params().add(array_literal(member_ids)));
+                                 db::Params().add(db::text_array(member_ids)));
   std::map<std::string, std::string, std::less<>> currency_of;
   for (int row = 0; row < members.size(); ++row) currency_of.emplace(members.text(row, 0), members.text(row, 1));
   for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -49,9 +43,9 @@ ApiResult<IntakeResult> record_commissions(db::Connection& c, const std::vector<
   }
   const db::Rows inserted = c.run(
       sql::commissions_insert_batch.name, sql::commissions_insert_batch.text,
-      db::Params().add(array_literal(external)).add(array_literal(member)).add(array_literal(type)).add(array_literal(period))
-          .add(integer_array(amount)).add(array_literal(currency)).add(integer_array(source_amount))
-          .add(array_literal(source_currency)).add(integer_array(rate)));
+      db::Params().add(db::text_array(external)).add(db::text_array(member)).add(db::text_array(type)).add(db::text_array(period))
+          .add(db::integer_array(amount)).add(db::text_array(currency)).add(db::integer_array(source_amount))
+          .add(db::text_array(source_currency)).add(db::integer_array(rate)));
   IntakeResult result;
   std::map<std::string, std::int64_t, std::less<>> new_ids;
   for (int row = 0; row < inserted.size(); ++row) new_ids.emplace(inserted.text(row, 0), inserted.int64(row, 1));

@@ -31,23 +31,9 @@ std::optional<PostedEntry> post_entry(db::Connection& connection, std::int64_t w
   return entry;
 }
 
-std::string array_literal(const std::vector<std::string>& values) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out += ',';
-    out += '"';
-    for (const char c : values[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
-
 std::vector<LockedWallet> lock_wallets(db::Connection& connection, const std::vector<std::string>& member_ids) {
   const db::Rows rows = connection.run(sql::wallets_lock_by_members.name, sql::wallets_lock_by_members.text,
-                                       db::Params().add(array_literal(member_ids)));
+                                       db::Params().add(db::text_array(member_ids)));
   std::vector<LockedWallet> wallets;
   for (int row = 0; row < rows.size(); ++row) {
     wallets.push_back(LockedWallet{rows.int64(row, 0), std::string(rows.text(row, 1)), std::string(rows.text(row, 2)),

@@ -66,7 +66,4 @@ std::vector<LockedWallet> lock_wallets(db::Connection& connection, const std::ve
 void audit(db::Connection& connection, std::string_view actor, std::string_view actor_role, std::string_view action,
            std::string_view target, std::string_view details_json, std::string_view request_id);
 
-// A PostgreSQL array literal of uuids/texts: {"a","b"} (values are validated ids, quoted anyway).
-std::string array_literal(const std::vector<std::string>& values);
-
 }  // namespace nnw::server::ledger

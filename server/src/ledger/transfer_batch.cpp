@@ -11,39 +11,7 @@ namespace nnw::server::ledger {
 
 namespace {
 
-// A PostgreSQL array literal built element by element: text is quoted, NULL is bare.
-class ArrayLiteral {
- public:
-  ArrayLiteral& text(std::string_view value) {
-    separate();
-    out_ += '"';
-    for (const char c : value) {
-      if (c == '"' || c == '\\') out_ += '\\';
-      out_ += c;
-    }
-    out_ += '"';
-    return *this;
-  }
-  ArrayLiteral& text(const std::string& value) { return text(std::string_view(value)); }
-  ArrayLiteral& text(const std::optional<std::string>& value) { return value ? text(std::string_view(*value)) : null(); }
-  ArrayLiteral& integer(std::int64_t value) {
-    separate();
-    out_ += std::to_string(value);
-    return *this;
-  }
-  ArrayLiteral& null() {
-    separate();
-    out_ += "NULL";
-    return *this;
-  }
-  std::string str() const { return out_ + '}'; }
-
- private:
-  void separate() {
-    if (out_.size() > 1) out_ += ',';
-  }
-  std::string out_ = "{";
-};
+using db::ArrayLiteral;
 
 using KeyOf = std::pair<std::string_view, std::string_view>;  // (principal, key)
 

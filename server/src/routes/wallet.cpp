@@ -65,7 +65,7 @@ ApiResult<HistoryQuery> read_history_query(const RequestContext& ctx) {
       list.emplace_back(type);
       rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     }
-    q.types = ledger::array_literal(list);
+    q.types = db::text_array(list);
   }
   for (const auto& [name, target] : {std::pair{"from", &q.from}, std::pair{"to", &q.to}}) {
     if (const auto value = ctx.query_param(name)) {

@@ -73,7 +73,7 @@ ApiResult<PricedCart> price_cart(db::Connection& c, const nnw::rules::Engine& ru
   std::map<std::string, CatalogRow, std::less<>> catalog;
   if (!skus.empty()) {
     const db::Rows rows = c.run(sql::catalog_cart_lines.name, sql::catalog_cart_lines.text,
-                                db::Params().add(ledger::array_literal(skus)).add(w.currency));
+                                db::Params().add(db::text_array(skus)).add(w.currency));
     for (int i = 0; i < rows.size(); ++i) {
       catalog[std::string(rows.text(i, 0))] =
           CatalogRow{std::string(rows.text(i, 1)), rows.int64(i, 2), rows.boolean(i, 3),
@@ -244,7 +244,7 @@ ApiResult<ConfirmedOrder> confirm_order(db::Connection& c, const nnw::rules::Eng
     lines.index.push_back(std::to_string(i));
   }
   c.run(sql::order_lines_insert.name, sql::order_lines_insert.text,
-        db::Params().add(order_id).add(ledger::array_literal(lines.sku)).add(ledger::array_literal(lines.kit))
+        db::Params().add(order_id).add(db::text_array(lines.sku)).add(db::text_array(lines.kit))
             .add(pg_int_array(lines.quantity)).add(pg_int_array(lines.unit_price)).add(pg_int_array(lines.unit_pv))
             .add(pg_int_array(lines.discounted_units)).add(pg_int_array(lines.discount)).add(pg_int_array(lines.total)));
 
