@@ -47,8 +47,7 @@ ApiResult<Replay> run_write(db::Connection& connection, RequestContext& ctx, con
     const db::Rows stored = connection.run(sql::idempotency_lookup.name, sql::idempotency_lookup.text,
                                            db::Params().add(principal).add(key));
     if (stored.empty() || stored.text(0, 0) != hash) {
-      return conflict("idempotency_key_reused", "this Idempotency-Key was already used with a different request",
-                      "Idempotency-Key");
+      return idempotency_key_reused();
     }
     return Replay{static_cast<http::status>(stored.int64(0, 1)), replayed_body(ctx, key, std::string(stored.text(0, 2))), true, {}};
   }
@@ -70,6 +69,11 @@ std::string request_hash(const Request& request) {
   material += '\n';
   material += request.body();
   return nnw::rules::sha256_hex(material);
+}
+
+ApiError idempotency_key_reused() {
+  return conflict("idempotency_key_reused", "this Idempotency-Key was already used with a different request",
+                  "Idempotency-Key");
 }
 
 ApiResult<std::string> idempotency_key(const RequestContext& ctx) {

@@ -31,6 +31,8 @@ Response idempotent_write(RequestContext& ctx, const WriteBody& body);
 ApiResult<std::string> idempotency_key(const RequestContext& ctx);
 // What makes two requests with one key "the same": a hash of method, target and body.
 std::string request_hash(const Request& request);
+// The 409 for a key already used with another request.
+ApiError idempotency_key_reused();
 
 // A pooled connection, or 503 + Retry-After when none is free in time.
 ApiResult<db::Pool::Lease> lease_connection(RequestContext& ctx);

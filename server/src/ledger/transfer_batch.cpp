@@ -4,6 +4,7 @@
 #include <set>
 #include <utility>
 
+#include "http/idempotent_write.hpp"
 #include "nnw/rules/calendar.hpp"
 #include "nnw/server/sql.hpp"
 
@@ -78,8 +79,7 @@ BatchOutcome book_in(db::Connection& tx, const nnw::rules::RulesConfig& rules, c
       claimed.push_back(i);
       continue;
     }
-    outcome.replies[i].error = conflict("idempotency_key_reused",
-                                        "this Idempotency-Key was already used with a different request", "Idempotency-Key");
+    outcome.replies[i].error = idempotency_key_reused();
     taken_principals.text(commands[i]->principal);
     taken_keys.text(commands[i]->request.idempotency_key);
   }
