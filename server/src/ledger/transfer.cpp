@@ -96,12 +96,10 @@ ApiResult<TransferBooking> TransferPlanner::decide(const TransferRequest& reques
   // This sender's transfers accepted earlier in the batch are stamped with the batch's time
   // (never earlier than the sender's latest), so they are all inside the last minute, and
   // inside "today" when the batch's time is.
-  SenderRun& run = senders_[request.from_member_id];
-  if (run.latest_seq == 0) {
-    run.latest_seq = activity.latest_seq;
-    run.latest_total_cents = activity.latest_total_cents;
-    run.at_us = std::max(now_us_, activity.latest_at_us);
-  }
+  SenderRun& run = senders_.try_emplace(request.from_member_id,
+                                        SenderRun{0, 0, activity.latest_seq, activity.latest_total_cents,
+                                                  std::max(now_us_, activity.latest_at_us)})
+                       .first->second;
   if (activity.minute_count + run.count >= limits->transfers_per_minute) {
     ApiError error{http::status::too_many_requests, "rate_limited", "too many transfers in the last minute", {}, {}, {}};
     const std::int64_t wait_s = activity.minute_count > 0 ? activity.minute_retry_after_s : kMinuteWindowS;
@@ -125,8 +123,6 @@ ApiResult<TransferBooking> TransferPlanner::decide(const TransferRequest& reques
   if (!sender_total) return overflow("sender's running total");
 
   TransferBooking b;
-  b.from_member_id = from->member_id;
-  b.amount_cents = amount;
   b.from_wallet_id = from->id;
   b.to_wallet_id = to->id;
   b.out_seq = ++from->entry_count;

@@ -57,11 +57,9 @@ struct SenderActivity {
   std::int64_t day_total_cents = 0;      // sent since its local day began
 };
 
-// One accepted transfer, ready to book (transfers_book.sql).
+// One accepted transfer, ready to book (transfers_book.sql) with its request.
 struct TransferBooking {
   TransferDone done;
-  std::string from_member_id;
-  std::int64_t amount_cents = 0;
   std::int64_t from_wallet_id = 0;
   std::int64_t to_wallet_id = 0;
   std::int64_t out_seq = 0;            // the sender's entry

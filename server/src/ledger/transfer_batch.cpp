@@ -158,9 +158,9 @@ BatchOutcome book_in(db::Connection& tx, const nnw::rules::RulesConfig& rules, c
     const TransferBooking& b = decided.value();
     ++booked;
     ids.integer(b.done.transfer_id);
-    froms.text(b.from_member_id);
+    froms.text(r.from_member_id);
     tos.text(b.done.to_member_id);
-    amounts.integer(b.amount_cents);
+    amounts.integer(r.amount_cents);
     currencies.text(b.done.currency);
     notes.text(r.note);
     sender_seqs.integer(b.sender_seq);
@@ -285,11 +285,6 @@ void TransferBatcher::book(std::vector<Pending*>& batch) {
       return;
     }
     auto replies = book_transfers(**lease, rules_.config(), commands);
-    {
-      std::lock_guard lock(mutex_);
-      ++stats_.batches_total;
-      stats_.transfers_total += batch.size();
-    }
     for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->reply.set_value(std::move(replies[i]));
   } catch (const db::DbError& error) {
     // A lost database fails every transfer alike (503; the clients replay their keys). Any

@@ -49,9 +49,7 @@ std::vector<TransferReply> book_transfers(db::Connection& connection, const nnw:
                                           const std::vector<const TransferCommand*>& commands);
 
 struct TransferBatcherStats {
-  std::uint64_t batches_total = 0;
-  std::uint64_t transfers_total = 0;   // commands booked or refused in batches
-  std::uint64_t isolated_total = 0;    // commands retried alone after their batch failed
+  std::uint64_t isolated_total = 0;  // commands retried alone after their batch failed
 };
 
 class TransferBatcher {
