@@ -334,6 +334,8 @@ test('the web app, end to end in Chromium', { timeout: 150000 }, async (t) => {
     await bruno.fill('#search', '');
     for (const route of ['tienda', 'monedero', 'puntos', 'viaje']) {
       await bruno.click(`nav a[data-route=${route}]`);
+      // The route changes on hashchange, after the click returns: wait for the view to be shown.
+      await bruno.waitForSelector(`nav a[data-route=${route}][aria-current=page]`);
       const unlabelled = await bruno.$$eval('main input, main select, main textarea, main button', (els) => els
         .filter((el) => !(el.labels?.length || el.getAttribute('aria-label') || (el.tagName === 'BUTTON' && el.textContent.trim())))
         .map((el) => el.outerHTML.slice(0, 80)));
