@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "ledger/transfer_batch.hpp"
+#include "nnw/server/sql.hpp"
 #include "test_server.hpp"
 
 namespace nnw::test_server {
@@ -190,6 +191,47 @@ TEST_F(TransferBatch, ATransferTheDatabaseRefusesIsRetriedAloneAndTheRestBook) {
   EXPECT_EQ(balance(a), 100000 - 1000);
   EXPECT_EQ(balance(b), 1000);
   EXPECT_EQ(sql_int("SELECT count(*) FROM idempotency_keys WHERE key = 'q4242'"), 0);
+}
+
+// A busy sender's batches find their idempotency keys one index descent each, however many
+// keys the sender used before. With the principal leading the primary key, the generic plan
+// read every earlier key of the principal to settle a batch (migration 0012).
+TEST_F(TransferBatch, SettlingABatchReadsOnlyItsOwnKeysOfABusySender) {
+  const std::string a = server().create_member(member_uuid(1), "NN-1");
+  auto connection = server().connect();
+  connection.exec("INSERT INTO idempotency_keys (principal, key, request_hash, status_code, response_body) "
+                  "SELECT '" + a + "', 'earlier-' || g, 'h', 201, '{}' FROM generate_series(1, 3000) g");
+  // Many quieter principals beside it: the statistics that led the old plan to take the
+  // principal as the index condition and filter its 3,000 keys.
+  connection.exec("INSERT INTO idempotency_keys (principal, key, request_hash, status_code, response_body) "
+                  "SELECT 'other-' || (g % 2000), 'other-' || g, 'h', 201, '{}' FROM generate_series(1, 4000) g");
+  connection.exec("INSERT INTO idempotency_keys (principal, key, request_hash, status_code, response_body) "
+                  "VALUES ('" + a + "', 'now-1', 'h', 0, ''), ('" + a + "', 'now-2', 'h', 0, ''), ('" + a + "', 'now-3', 'h', 0, '')");
+  connection.exec("ANALYZE idempotency_keys");
+  connection.exec("SET plan_cache_mode = force_generic_plan");
+  connection.exec("PREPARE settle (text[], text[], int[], text[], text[], text[]) AS " +
+                  std::string(server::sql::idempotency_settle_many.text));
+  const std::string principals = "'{" + a + "," + a + "}'";
+  const auto plan = boost::json::parse(connection.exec(
+      "EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE settle(" + principals + ", '{now-1,now-2}', '{201,201}', '{a,b}', '{" + a +
+      "}', '{now-3}')").text(0, 0));
+  // Every row the plan read and threw away, over all its nodes.
+  std::int64_t removed = 0;
+  std::vector<const boost::json::object*> nodes{&plan.at(0).at("Plan").as_object()};
+  while (!nodes.empty()) {
+    const auto* node = nodes.back();
+    nodes.pop_back();
+    if (const auto* r = node->if_contains("Rows Removed by Filter")) removed += r->to_number<std::int64_t>();
+    if (const auto* r = node->if_contains("Rows Removed by Join Filter")) removed += r->to_number<std::int64_t>();
+    if (const auto* children = node->if_contains("Plans")) {
+      for (const auto& child : children->as_array()) nodes.push_back(&child.as_object());
+    }
+  }
+  EXPECT_LT(removed, 10) << boost::json::serialize(plan);
+  connection.exec("DEALLOCATE settle");
+  connection.exec("RESET plan_cache_mode");
+  EXPECT_EQ(sql_int("SELECT count(*) FROM idempotency_keys WHERE key IN ('now-1', 'now-2') AND status_code = 201"), 2);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM idempotency_keys WHERE key = 'now-3'"), 0);
 }
 
 }  // namespace
