@@ -23,26 +23,69 @@ TEST_F(LedgerGuards, BalanceIsNeverNegative_EvenBySql) {
   EXPECT_THROW(c.exec("UPDATE wallets SET balance_cents = -1"), server::db::DbError);
 }
 
-TEST_F(LedgerGuards, AWalletBalanceThatDisagreesWithItsEntries_IsRefusedAtCommit) {
+// The error a statement raised, or "" when it went through.
+std::string refusal(server::db::Connection& c, const std::string& sql) {
+  try {
+    c.exec(sql);
+    return "";
+  } catch (const server::db::DbError& e) {
+    return e.what();
+  }
+}
+
+// Whether the refusal names what it should.
+testing::AssertionResult mentions(const std::string& refusal, std::string_view text) {
+  if (refusal.find(text) != std::string::npos) return testing::AssertionSuccess();
+  return testing::AssertionFailure() << "refusal \"" << refusal << "\" does not mention \"" << text << "\"";
+}
+
+constexpr std::string_view kEntryColumns =
+    "INSERT INTO wallet_entries (wallet_id, seq, type, amount_cents, balance_before_cents, balance_after_cents, currency) ";
+
+TEST_F(LedgerGuards, AWalletBalanceThatDisagreesWithItsEntries_IsRefusedByItsStatement) {
   const std::string a = server().create_member(member_uuid(1), "NN-1");
   server().fund(a, 10000);
   auto c = server().connect();
-  EXPECT_THROW(c.exec("UPDATE wallets SET balance_cents = balance_cents + 1"), server::db::DbError);
-  // An entry that does not continue the chain is refused too.
-  EXPECT_THROW(c.exec("INSERT INTO wallet_entries (wallet_id, seq, type, amount_cents, balance_before_cents, "
-                      "balance_after_cents, currency) SELECT id, 2, 'ADJUSTMENT_CREDIT', 5, 7, 12, 'MXN' FROM wallets"),
-               server::db::DbError);
+  EXPECT_TRUE(mentions(refusal(c, "UPDATE wallets SET balance_cents = balance_cents + 1"), "balance 10001 differs from its last entry (10000)"));
+  EXPECT_TRUE(mentions(refusal(c, "UPDATE wallets SET entry_count = 2"), "differs from its last entry"));
+  // A statement may not leave the wallet behind its entries for a later one to mend.
+  EXPECT_TRUE(mentions(refusal(c, "BEGIN; UPDATE wallets SET balance_cents = 10005, entry_count = 2; " + std::string(kEntryColumns) +
+                             "SELECT id, 2, 'ADJUSTMENT_CREDIT', 5, 10000, 10005, 'MXN' FROM wallets; COMMIT"), "differs from its last entry"));
+  c.exec("ROLLBACK");
+  // Nor an entry booked without moving its wallet.
+  EXPECT_TRUE(mentions(refusal(c, std::string(kEntryColumns) + "SELECT id, 2, 'ADJUSTMENT_CREDIT', 5, 10000, 10005, 'MXN' FROM wallets"),
+                       "has entry_count 1 but its entries reach seq 2"));
   EXPECT_EQ(balance(a), 10000);
+  EXPECT_EQ(c.exec("SELECT count(*) FROM wallet_entries").int64(0, 0), 1);
+}
+
+TEST_F(LedgerGuards, AnEntryThatDoesNotContinueItsChain_IsRefused) {
+  const std::string a = server().create_member(member_uuid(1), "NN-1");
+  server().fund(a, 10000);
+  auto c = server().connect();
+  const auto moved = [&](const std::string& entries) {
+    return "WITH e AS (" + std::string(kEntryColumns) + entries +
+           " RETURNING wallet_id, seq, balance_after_cents) "
+           "UPDATE wallets w SET balance_cents = e.balance_after_cents, entry_count = e.seq "
+           "FROM (SELECT DISTINCT ON (wallet_id) * FROM e ORDER BY wallet_id, seq DESC) e WHERE w.id = e.wallet_id";
+  };
+  EXPECT_TRUE(mentions(refusal(c, moved("SELECT id, 2, 'ADJUSTMENT_CREDIT', 5, 7, 12, 'MXN' FROM wallets")), "entry seq 2 starts at 7 but the previous entry ended at 10000"));
+  EXPECT_TRUE(mentions(refusal(c, moved("SELECT id, 3, 'ADJUSTMENT_CREDIT', 5, 10000, 10005, 'MXN' FROM wallets")), "entry seq 3 has no predecessor"));
+  EXPECT_EQ(balance(a), 10000);
+  // Within one statement the entries may come in any order: the check runs after all of them.
+  EXPECT_EQ(refusal(c, moved("SELECT id, s, 'ADJUSTMENT_CREDIT', 5, 10000 + 5 * (s - 2), 10000 + 5 * (s - 1), 'MXN' "
+                             "FROM wallets, (VALUES (4), (2), (3)) AS v(s)")),
+            "");
+  EXPECT_EQ(balance(a), 10015);
 }
 
 TEST_F(LedgerGuards, EntrySignsFollowTheirType) {
   const std::string a = server().create_member(member_uuid(1), "NN-1");
   auto c = server().connect();
-  EXPECT_THROW(c.exec("BEGIN; UPDATE wallets SET balance_cents = 5, entry_count = 1; "
-                      "INSERT INTO wallet_entries (wallet_id, seq, type, amount_cents, balance_before_cents, "
-                      "balance_after_cents, currency) SELECT id, 1, 'TRANSFER_OUT', 5, 0, 5, 'MXN' FROM wallets; COMMIT"),
-               server::db::DbError);
-  c.exec("ROLLBACK");
+  EXPECT_TRUE(mentions(refusal(c, "WITH e AS (" + std::string(kEntryColumns) +
+                             "SELECT id, 1, 'TRANSFER_OUT', 5, 0, 5, 'MXN' FROM wallets RETURNING wallet_id) "
+                             "UPDATE wallets SET balance_cents = 5, entry_count = 1 WHERE id IN (SELECT wallet_id FROM e)"), "wallet_entries_check1"));
+  EXPECT_EQ(c.exec("SELECT count(*) FROM wallet_entries").int64(0, 0), 0);
 }
 
 TEST_F(LedgerGuards, MigrationsAreRecordedWithChecksumsAndRerunsAreNoOps) {
