@@ -223,8 +223,8 @@ class Notifications : public ServerTest {
     c.exec("BEGIN");
     for (int i = 0; i < n; ++i) {
       notify::enqueue(c, member, notify::kCommissionDeposited, prefix + std::to_string(i),
-                      R"({"commission_id":)" + std::to_string(i) +
-                          R"(,"amount_cents":10000,"currency":"MXN","bonus_type":"UNINIVEL","period":"2026-11"})");
+                      R"({"commissions":1,"amount_cents":10000,"currency":"MXN","bonus_types":["UNINIVEL"],)"
+                      R"("periods":["2026-11"],"last_entry_id":)" + std::to_string(i) + "}");
     }
     c.exec("COMMIT");
   }
@@ -248,15 +248,31 @@ TEST(NotificationEmail, MoneyIsPesosFromIntegerCentavos) {
 TEST(NotificationEmail, EachKindHasSpanishTextAndAMissingFieldIsAnError) {
   const auto deposit = notify::render_email(
       "COMMISSION_DEPOSITED",
-      R"({"commission_id":1,"amount_cents":748809,"currency":"MXN","bonus_type":"UNINIVEL","period":"2026-11"})",
+      R"({"commissions":1,"amount_cents":748809,"currency":"MXN","bonus_types":["UNINIVEL"],"periods":["2026-11"],"last_entry_id":9})",
       "Ana López");
   ASSERT_TRUE(deposit.ok()) << deposit.error();
   EXPECT_EQ(deposit->subject, "Depositamos tu comisión de $7,488.09 MXN");
   EXPECT_NE(deposit->body.find("Hola, Ana López:"), std::string::npos);
-  EXPECT_NE(deposit->body.find("de noviembre de 2026"), std::string::npos);
-  const auto lacking = notify::render_email("COMMISSION_DEPOSITED", R"({"commission_id":1,"currency":"MXN"})", "Ana");
+  EXPECT_NE(deposit->body.find("Depositamos $7,488.09 MXN en tu monedero NN Wallet: tu comisión UNINIVEL de noviembre de 2026."),
+            std::string::npos)
+      << deposit->body;
+  const auto several = notify::render_email(
+      "COMMISSION_DEPOSITED",
+      R"({"commissions":3,"amount_cents":1000000,"currency":"MXN","bonus_types":["MATCHING","UNINIVEL"],"periods":["2026-10","2026-11"],"last_entry_id":9})",
+      "Ana");
+  ASSERT_TRUE(several.ok()) << several.error();
+  EXPECT_EQ(several->subject, "Depositamos tus 3 comisiones: $10,000.00 MXN");
+  EXPECT_NE(several->body.find("Depositamos $10,000.00 MXN en tu monedero NN Wallet: 3 comisiones (MATCHING y UNINIVEL) "
+                               "de octubre de 2026 y noviembre de 2026."),
+            std::string::npos)
+      << several->body;
+  const auto lacking = notify::render_email("COMMISSION_DEPOSITED", R"({"commissions":1,"currency":"MXN"})", "Ana");
   ASSERT_FALSE(lacking.ok());
   EXPECT_EQ(lacking.error(), "the payload lacks amount_cents");
+  const auto no_bonus = notify::render_email(
+      "COMMISSION_DEPOSITED", R"({"commissions":1,"amount_cents":1,"currency":"MXN","bonus_types":[],"periods":["2026-11"]})", "Ana");
+  ASSERT_FALSE(no_bonus.ok());
+  EXPECT_EQ(no_bonus.error(), "the payload lacks bonus_types");
   EXPECT_FALSE(notify::render_email("SOMETHING_ELSE", "{}", "Ana").ok());
   EXPECT_FALSE(notify::render_email("WITHDRAWAL_STATUS", "[1]", "Ana").ok());
   for (const auto& [kind, payload] : std::vector<std::pair<std::string, std::string>>{
@@ -278,27 +294,58 @@ TEST(NotificationEmail, EachKindHasSpanishTextAndAMissingFieldIsAnError) {
   EXPECT_NE(rejected->body.find("Motivo: Cuenta\r\nno coincide \r\n"), std::string::npos);
 }
 
-TEST_F(Notifications, DepositQueuesOneNotificationPerCommission_EvenWhenTheJobRunsTwice) {
+TEST_F(Notifications, DepositQueuesOneNoticePerMemberPerRun_EvenWhenTheJobRunsTwice) {
   const std::string other = server().create_member(member_uuid(2), "NN-2");
-  const std::int64_t first = record_commission(member, 123456, "c-1");
-  const std::int64_t second = record_commission(member, 5000, "c-2");
-  const std::int64_t third = record_commission(other, 777, "c-3");
-  EXPECT_EQ(job("deposit-commissions").at("commissions_deposited").as_int64(), 3);
-  EXPECT_EQ(job("deposit-commissions").at("commissions_deposited").as_int64(), 0);
-  EXPECT_EQ(sql_int("SELECT count(*) FROM notifications"), 3);
-  EXPECT_EQ(sql_text("SELECT string_agg(dedupe_key, ',' ORDER BY id) FROM notifications WHERE kind = 'COMMISSION_DEPOSITED'"),
-            "commission-deposited:" + std::to_string(first) + ",commission-deposited:" + std::to_string(second) +
-                ",commission-deposited:" + std::to_string(third));
-  EXPECT_EQ(sql_text("SELECT payload::text FROM notifications WHERE dedupe_key = 'commission-deposited:" +
-                     std::to_string(first) + "'"),
-            R"({"period": "2026-11", "currency": "MXN", "bonus_type": "UNINIVEL", "amount_cents": 123456, "commission_id": )" +
-                std::to_string(first) + "}");
-  EXPECT_EQ(sql_text("SELECT member_id::text FROM notifications WHERE dedupe_key = 'commission-deposited:" +
-                     std::to_string(third) + "'"),
-            other);
+  record_commission(member, 123456, "c-1");
+  record_commission(member, 5000, "c-2");
+  record_commission(other, 777, "c-3");
+  const auto ran = job("deposit-commissions");
+  EXPECT_EQ(ran.at("commissions_deposited").as_int64(), 3);
+  EXPECT_EQ(ran.at("notifications_queued").as_int64(), 2);
+  const auto again = job("deposit-commissions");
+  EXPECT_EQ(again.at("commissions_deposited").as_int64(), 0);
+  EXPECT_EQ(again.at("notifications_queued").as_int64(), 0);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM notifications"), 2);
+  // The member's two commissions, summed, keyed by the member and the run's last entry.
+  const std::int64_t last = sql_int("SELECT max(e.id) FROM wallet_entries e JOIN wallets w ON w.id = e.wallet_id "
+                                    "WHERE w.member_id = '" + member + "'");
+  EXPECT_EQ(sql_text("SELECT dedupe_key || ' ' || payload::text FROM notifications WHERE member_id = '" + member + "'"),
+            "commissions-deposited:" + member + ":" + std::to_string(last) + " " +
+                R"({"periods": ["2026-11"], "currency": "MXN", "bonus_types": ["UNINIVEL"], "commissions": 2, "amount_cents": 128456, "last_entry_id": )" +
+                std::to_string(last) + "}");
+  EXPECT_EQ(sql_int("SELECT (payload->>'amount_cents')::bigint FROM notifications WHERE member_id = '" + other + "'"), 777);
   EXPECT_EQ(sql_int("SELECT count(*) FROM notifications WHERE status = 'PENDING' AND attempts = 0 "
                     "AND next_attempt_at IS NULL"),
-            3);
+            2);
+  // A later run notices only its own deposits.
+  record_commission(member, 100, "c-4");
+  EXPECT_EQ(job("deposit-commissions").at("notifications_queued").as_int64(), 1);
+  EXPECT_EQ(sql_text("SELECT string_agg((payload->>'commissions') || ':' || (payload->>'amount_cents'), ',' ORDER BY id) "
+                     "FROM notifications WHERE member_id = '" + member + "'"),
+            "2:128456,1:100");
+}
+
+// The notices move a mark in their own transaction, after the batches: deposits that a run
+// booked but did not notice (it stopped in between) are noticed by the next run, once.
+TEST_F(Notifications, DepositsARunDidNotNotice_AreNoticedByTheNextRunOnce) {
+  record_commission(member, 2500, "c-1");
+  record_commission(member, 7500, "c-2");
+  job("deposit-commissions");
+  // As if the run had stopped after its batches: no notice, and the mark still before them.
+  auto c = server().connect();
+  c.exec("DELETE FROM notifications");
+  c.exec("UPDATE notification_marks SET last_entry_id = (SELECT min(id) - 1 FROM wallet_entries "
+         "WHERE type = 'COMMISSION_DEPOSIT') WHERE source = 'COMMISSION_DEPOSIT'");
+  const auto next = job("deposit-commissions");
+  EXPECT_EQ(next.at("commissions_deposited").as_int64(), 0);
+  EXPECT_EQ(next.at("notifications_queued").as_int64(), 1);
+  EXPECT_EQ(sql_text("SELECT (payload->>'commissions') || ':' || (payload->>'amount_cents') FROM notifications"), "2:10000");
+  EXPECT_EQ(sql_int("SELECT last_entry_id FROM notification_marks WHERE source = 'COMMISSION_DEPOSIT'"),
+            sql_int("SELECT max(id) FROM wallet_entries"));
+  // Set back over deposits already noticed, the same notice is not queued twice.
+  c.exec("UPDATE notification_marks SET last_entry_id = 0 WHERE source = 'COMMISSION_DEPOSIT'");
+  EXPECT_EQ(job("deposit-commissions").at("notifications_queued").as_int64(), 0);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM notifications"), 1);
 }
 
 TEST_F(Notifications, RolledBackChangeQueuesNothing) {
@@ -348,7 +395,7 @@ TEST_F(Notifications, DedupeKeysHold_AndEnqueueRefusesBugs) {
 
 TEST_F(Notifications, SenderDeliversToTheSink_RecipientSpanishSubjectPesoAmount) {
   SmtpSink sink;
-  const std::int64_t commission = record_commission(member, 123456, "c-1");
+  record_commission(member, 123456, "c-1");
   job("deposit-commissions");
   // Off while NNW_SMTP_URL is unset: nothing leaves, nothing changes.
   const auto off = job("send-notifications");
@@ -377,7 +424,7 @@ TEST_F(Notifications, SenderDeliversToTheSink_RecipientSpanishSubjectPesoAmount)
             std::string::npos)
       << body;
   EXPECT_EQ(sql_text("SELECT status || ':' || attempts || ':' || to_char(sent_at AT TIME ZONE 'UTC', 'HH24:MI') "
-                     "FROM notifications WHERE dedupe_key = 'commission-deposited:" + std::to_string(commission) + "'"),
+                     "FROM notifications WHERE kind = 'COMMISSION_DEPOSITED'"),
             "SENT:1:18:05");
   // Sent is sent: the next run finds nothing.
   EXPECT_EQ(job("send-notifications").at("sent").as_int64(), 0);

@@ -1,9 +1,10 @@
 -- Deposits up to $1 PENDING commissions in one statement: each becomes a COMMISSION_DEPOSIT
 -- entry continuing its wallet's chain, the wallets move once each, the commissions turn PAID.
 -- Commissions are claimed with SKIP LOCKED and wallets locked in id order, like every writer.
--- Each deposited commission queues one COMMISSION_DEPOSITED notification in the same statement.
+-- The members' notices are queued after the batches, one per member for the whole run
+-- (notifications_queue_commission_deposits.sql).
 WITH batch AS (
-  SELECT c.id, c.member_id, c.amount_cents, c.currency, c.bonus_type, c.period
+  SELECT c.id, c.member_id, c.amount_cents
     FROM commissions c
    WHERE c.status = 'PENDING'
    ORDER BY c.id
@@ -39,16 +40,6 @@ moved AS (
             FROM entries ORDER BY wallet_id, seq DESC) t
    WHERE w.id = t.wallet_id
   RETURNING w.id
-),
--- The outbox row commits with the deposit or not at all; the dedupe key keeps it to one per
--- commission even if a deposit were ever repeated.
-notified AS (
-  INSERT INTO notifications (member_id, kind, dedupe_key, payload)
-  SELECT b.member_id, 'COMMISSION_DEPOSITED', 'commission-deposited:' || b.id,
-         jsonb_build_object('commission_id', b.id, 'amount_cents', b.amount_cents, 'currency', b.currency,
-                            'bonus_type', b.bonus_type, 'period', b.period)
-    FROM entries e JOIN batch b ON b.id = e.commission_id
-  ON CONFLICT (dedupe_key) DO NOTHING
 )
 -- An id list, not a join: joined, the planner expects every commission ever recorded and
 -- scans the whole table once per batch.

@@ -38,10 +38,12 @@ JobReport deposit_commissions(const JobInput& in) {
   if (!report.ran) return out;
   nnw::rules::json::Writer w(out.json);
   w.begin_object().field("job", "deposit-commissions").field("commissions_deposited", report.commissions);
-  w.field("amount_cents", report.amount_cents).field("batches", report.batches).end_object();
+  w.field("amount_cents", report.amount_cents).field("batches", report.batches);
+  w.field("notifications_queued", report.notices).end_object();
   in.metrics.count_job("deposit-commissions", report.commissions);
   log_event(LogLevel::info, {{"job", "deposit-commissions"}, {"commissions_deposited", report.commissions},
-                             {"amount_cents", report.amount_cents}, {"batches", report.batches}});
+                             {"amount_cents", report.amount_cents}, {"batches", report.batches},
+                             {"notifications_queued", report.notices}});
   return out;
 }
 

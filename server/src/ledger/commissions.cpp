@@ -103,8 +103,16 @@ DepositReport deposit_pending_commissions(db::Connection& c, const std::string& 
       failures[0] = std::current_exception();
     }
     for (auto& helper : helpers) helper.join();
-    // What was committed stays committed; the first failure is reported, the next run resumes.
+    // What was committed stays committed; the first failure is reported, the next run resumes
+    // (its notices included: the mark has not moved past these deposits).
     for (const auto& failure : failures) if (failure) std::rethrow_exception(failure);
+    // One notice per member for everything deposited since the mark, this run and any run
+    // stopped before this point. No batch is in flight now, so none can commit below the mark.
+    struct Queued { std::int64_t notices = 0; bool ok() const { return true; } };
+    report.notices = db::in_transaction(c, [](db::Connection& tx) {
+      return Queued{tx.run(sql::notifications_queue_commission_deposits.name,
+                           sql::notifications_queue_commission_deposits.text).int64(0, 0)};
+    }).notices;
     return true;
   });
   report.ran = ran.has_value();

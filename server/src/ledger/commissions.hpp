@@ -38,6 +38,7 @@ struct DepositReport {
   std::int64_t commissions = 0;
   std::int64_t amount_cents = 0;
   std::int64_t batches = 0;
+  std::int64_t notices = 0;  // COMMISSION_DEPOSITED notifications queued: one per member of the run
 };
 
 // Deposits every PENDING commission, `batch_size` per transaction, until none is left or

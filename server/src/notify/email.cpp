@@ -4,6 +4,8 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "crypto/base64.hpp"
 
@@ -37,6 +39,22 @@ class Payload {
     if (value == nullptr || !value->is_string() || value->as_string().empty()) return std::nullopt;
     return std::string(value->as_string());
   }
+  // A non-empty array of strings.
+  std::vector<std::string> texts(std::string_view name) {
+    std::vector<std::string> out;
+    const auto* value = object_.if_contains(name);
+    if (value != nullptr && value->is_array()) {
+      for (const auto& item : value->as_array()) {
+        if (!item.is_string()) {
+          out.clear();
+          break;
+        }
+        out.emplace_back(item.as_string());
+      }
+    }
+    if (out.empty()) fail(name);
+    return out;
+  }
   std::string money(std::string_view amount_field) {
     const std::int64_t cents = integer(amount_field);
     return format_money(cents, text("currency"));
@@ -51,6 +69,17 @@ class Payload {
   const boost::json::object& object_;
   std::optional<std::string> missing_;
 };
+
+// "a", "a y b", "a, b y c", each item shown by `show`.
+template <class Show>
+std::string spanish_list(const std::vector<std::string>& items, Show show) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += i + 1 == items.size() ? " y " : ", ";
+    out += show(items[i]);
+  }
+  return out;
+}
 
 // Free text from people (a rejection reason) on its own lines: CRLF endings, no controls.
 std::string body_safe(std::string_view text) {
@@ -90,11 +119,18 @@ EmailText withdrawal_text(Payload& p) {
 
 EmailText kind_text(std::string_view kind, Payload& p) {
   if (kind == "COMMISSION_DEPOSITED") {
+    // One notice per member per deposit run (migration 0015): the run's commissions summed.
+    const std::int64_t count = p.integer("commissions");
     const std::string amount = p.money("amount_cents");
-    return {"Depositamos tu comisión de " + amount,
-            "Depositamos " + amount + " en tu monedero NN Wallet: tu comisión " + p.text("bonus_type") +
-                " de " + period_in_spanish(p.text("period")) + ".\r\n\r\n"
-                "Puedes usar tu saldo en la tienda, transferirlo o retirarlo a tu cuenta bancaria.\r\n"};
+    const std::string bonuses = spanish_list(p.texts("bonus_types"), [](const std::string& s) { return body_safe(s); });
+    const std::string periods = spanish_list(p.texts("periods"), [](const std::string& s) { return period_in_spanish(s); });
+    if (count < 1) p.refuse("the payload's commissions is not positive");
+    const std::string what = count == 1 ? "tu comisión " + bonuses
+                                        : std::to_string(count) + " comisiones (" + bonuses + ")";
+    return {count == 1 ? "Depositamos tu comisión de " + amount
+                       : "Depositamos tus " + std::to_string(count) + " comisiones: " + amount,
+            "Depositamos " + amount + " en tu monedero NN Wallet: " + what + " de " + periods + ".\r\n\r\n"
+            "Puedes usar tu saldo en la tienda, transferirlo o retirarlo a tu cuenta bancaria.\r\n"};
   }
   if (kind == "CASHBACK_UNLOCKED") {
     const std::string amount = p.money("value_cents");

@@ -18,8 +18,9 @@ namespace nnw::server::notify {
 // amounts integer centavos with their currency). A missing field makes that row FAILED
 // instead of sending a wrong email.
 //
-// COMMISSION_DEPOSITED   'commission-deposited:<commission id>'  — queued by the deposit job
-//   {commission_id, amount_cents, currency, bonus_type, period}
+// COMMISSION_DEPOSITED   'commissions-deposited:<member id>:<last entry id>' — the deposit
+//   job, one per member per run {commissions, amount_cents, currency, bonus_types[], periods[],
+//   last_entry_id}
 inline constexpr std::string_view kCommissionDeposited = "COMMISSION_DEPOSITED";
 // CASHBACK_UNLOCKED      'cashback-unlocked:<cashback id>'        — for checkout to queue
 //   {cashback_id, value_cents, currency, period}
