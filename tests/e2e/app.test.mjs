@@ -402,6 +402,7 @@ test('the web app, end to end in Chromium', { timeout: 150000 }, async (t) => {
 
   await t.test('signing out empties the cart; signing in again routes as before', async () => {
     await bruno.click('nav a[data-route=tienda]');
+    await bruno.waitForSelector('nav a[data-route=tienda][aria-current=page]');
     assert.ok((await bruno.$$('#cart-lines li')).length > 0);
     await bruno.click('text=Salir');
     await bruno.waitForSelector('#member-number');
