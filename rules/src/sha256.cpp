@@ -57,7 +57,7 @@ std::string sha256_hex(std::string_view bytes) {
   }
   // Final block(s): the tail, a 0x80 marker, zero padding, the 64-bit big-endian length.
   std::array<unsigned char, 128> tail{};
-  const std::size_t rest = bytes.size() - offset;
+  const std::size_t rest = bytes.size() % 64;  // = bytes.size() - offset, written so the bound (< 64) shows
   for (std::size_t i = 0; i < rest; ++i) tail[i] = static_cast<unsigned char>(bytes[offset + i]);
   tail[rest] = 0x80;
   const std::size_t tail_size = rest + 1 + 8 <= 64 ? 64 : 128;
