@@ -32,6 +32,12 @@ ArrayLiteral& ArrayLiteral::integer(std::int64_t value) {
   return *this;
 }
 
+ArrayLiteral& ArrayLiteral::boolean(bool value) {
+  separate();
+  out_ += value ? 't' : 'f';
+  return *this;
+}
+
 ArrayLiteral& ArrayLiteral::null() {
   separate();
   out_ += "NULL";

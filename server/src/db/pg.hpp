@@ -85,6 +85,7 @@ class ArrayLiteral {
   ArrayLiteral& text(const std::string& value) { return text(std::string_view(value)); }
   ArrayLiteral& text(const std::optional<std::string>& value) { return value ? text(std::string_view(*value)) : null(); }
   ArrayLiteral& integer(std::int64_t value);
+  ArrayLiteral& boolean(bool value);
   ArrayLiteral& null();
   std::string str() const { return out_ + '}'; }
 

@@ -62,20 +62,20 @@ std::vector<Standing> standings_page(db::Connection& c, const nnw::rules::Engine
 }
 
 void store_standings(db::Connection& c, const Campaign& campaign, const std::vector<Standing>& standings, std::int64_t now_s) {
-  std::vector<std::string> members;
-  std::string points = "{", kits = "{", ranks = "{", directs = "{", qualified = "{", accepted = "{", rejected = "{";
-  for (std::size_t i = 0; i < standings.size(); ++i) {
-    const Standing& s = standings[i];
-    const char* sep = i ? "," : "";
-    members.push_back(s.member_id);
-    points += sep + std::to_string(s.points); kits += sep + std::to_string(s.kits);
-    ranks += sep + std::to_string(s.ranks); directs += sep + std::to_string(s.directs);
-    qualified += std::string(sep) + (s.qualified ? "t" : "f");
-    accepted += sep + std::to_string(s.events_accepted); rejected += sep + std::to_string(s.events_rejected);
+  db::ArrayLiteral members, points, kits, ranks, directs, qualified, accepted, rejected;
+  for (const Standing& s : standings) {
+    members.text(s.member_id);
+    points.integer(s.points);
+    kits.integer(s.kits);
+    ranks.integer(s.ranks);
+    directs.integer(s.directs);
+    qualified.boolean(s.qualified);
+    accepted.integer(s.events_accepted);
+    rejected.integer(s.events_rejected);
   }
   c.run(sql::travel_standings_insert_batch.name, sql::travel_standings_insert_batch.text,
-        db::Params().add(campaign.id).add(db::text_array(members)).add(points + "}").add(kits + "}").add(ranks + "}")
-            .add(directs + "}").add(qualified + "}").add(accepted + "}").add(rejected + "}").add(now_s));
+        db::Params().add(campaign.id).add(members.str()).add(points.str()).add(kits.str()).add(ranks.str())
+            .add(directs.str()).add(qualified.str()).add(accepted.str()).add(rejected.str()).add(now_s));
 }
 
 // Best first, then by member number: the order frozen standings are read in.
