@@ -42,6 +42,13 @@ async function newPage(name, viewport) {
   return page;
 }
 
+// Opens a view from the nav and waits for it: the route changes on hashchange, after the
+// click returns, so a check made at once could read the view being swapped out.
+async function showRoute(page, route) {
+  await page.click(`nav a[data-route=${route}]`);
+  await page.waitForSelector(`nav a[data-route=${route}][aria-current=page]`);
+}
+
 async function shot(page, name) {
   await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
 }
@@ -333,9 +340,7 @@ test('the web app, end to end in Chromium', { timeout: 150000 }, async (t) => {
     assert.equal(await cents(bruno, '#total-subtotal'), before + 2 * 74900);
     await bruno.fill('#search', '');
     for (const route of ['tienda', 'monedero', 'puntos', 'viaje']) {
-      await bruno.click(`nav a[data-route=${route}]`);
-      // The route changes on hashchange, after the click returns: wait for the view to be shown.
-      await bruno.waitForSelector(`nav a[data-route=${route}][aria-current=page]`);
+      await showRoute(bruno, route);
       const unlabelled = await bruno.$$eval('main input, main select, main textarea, main button', (els) => els
         .filter((el) => !(el.labels?.length || el.getAttribute('aria-label') || (el.tagName === 'BUTTON' && el.textContent.trim())))
         .map((el) => el.outerHTML.slice(0, 80)));
@@ -345,8 +350,7 @@ test('the web app, end to end in Chromium', { timeout: 150000 }, async (t) => {
 
   await t.test('every view renders at 375 px and 1280 px without page errors', async () => {
     for (const route of ['tienda', 'monedero', 'puntos', 'viaje']) {
-      await bruno.click(`nav a[data-route=${route}]`);
-      await bruno.waitForSelector(`nav a[data-route=${route}][aria-current=page]`);
+      await showRoute(bruno, route);
       await bruno.waitForTimeout(300);
       await shot(bruno, `${route}-375`);
       await bruno.setViewportSize(DESKTOP);
@@ -401,8 +405,7 @@ test('the web app, end to end in Chromium', { timeout: 150000 }, async (t) => {
   });
 
   await t.test('signing out empties the cart; signing in again routes as before', async () => {
-    await bruno.click('nav a[data-route=tienda]');
-    await bruno.waitForSelector('nav a[data-route=tienda][aria-current=page]');
+    await showRoute(bruno, 'tienda');
     assert.ok((await bruno.$$('#cart-lines li')).length > 0);
     await bruno.click('text=Salir');
     await bruno.waitForSelector('#member-number');
