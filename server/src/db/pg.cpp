@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <optional>
 
 namespace nnw::server::db {
 
@@ -118,6 +119,87 @@ Rows Connection::run(std::string_view name, std::string_view sql, const Params& 
 
 Rows Connection::exec(std::string_view sql) {
   return check(PQexec(conn_.get(), std::string(sql).c_str()), "statement");
+}
+
+// A pipeline libpq could not send or whose answers made no sense: the connection's state is
+// unknown, so it is made anew (out of pipeline mode) and the caller sees a lost connection.
+void Connection::abandon_pipeline(std::string_view what) {
+  const std::string message = PQerrorMessage(conn_.get());
+  reset();
+  throw DbError("08006", std::string(what) + ": the pipeline broke off: " + message);
+}
+
+std::vector<Rows> Connection::run_pipelined(const std::vector<Call>& calls) {
+  PGconn* conn = conn_.get();
+  if (PQenterPipelineMode(conn) != 1) abandon_pipeline("pipeline");
+  // What each answer is for: a statement being prepared (its name), or call i's result.
+  struct Answer {
+    std::size_t call;
+    bool is_prepare;
+  };
+  std::vector<Answer> answers;
+  std::vector<std::string> texts;  // libpq wants NUL-terminated strings
+  texts.reserve(2 * calls.size());
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    const Call& call = calls[i];
+    int sent = 0;
+    if (call.name.empty()) {
+      const std::string& sql = texts.emplace_back(call.sql);
+      sent = PQsendQueryParams(conn, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0);
+    } else {
+      const std::string& name = texts.emplace_back(call.name);
+      const bool prepared = std::find(prepared_.begin(), prepared_.end(), name) != prepared_.end();
+      const bool preparing_here = std::any_of(answers.begin(), answers.end(), [&](const Answer& a) {
+        return a.is_prepare && calls[a.call].name == call.name;
+      });
+      if (!prepared && !preparing_here) {
+        const std::string& sql = texts.emplace_back(call.sql);
+        if (PQsendPrepare(conn, name.c_str(), sql.c_str(), 0, nullptr) != 1) abandon_pipeline(name);
+        answers.push_back(Answer{i, true});
+      }
+      const auto values = call.params.pointers();
+      sent = PQsendQueryPrepared(conn, name.c_str(), call.params.size(), values.data(), nullptr, nullptr, 0);
+    }
+    if (sent != 1) abandon_pipeline(call.name.empty() ? "statement" : call.name);
+    answers.push_back(Answer{i, false});
+  }
+  if (PQpipelineSync(conn) != 1) abandon_pipeline("pipeline");
+
+  std::vector<Rows> results;
+  results.reserve(calls.size());
+  std::optional<DbError> first_error;
+  for (const Answer& answer : answers) {
+    const std::string_view what = calls[answer.call].name.empty() ? "statement" : calls[answer.call].name;
+    PGresult* result = PQgetResult(conn);
+    if (result == nullptr) abandon_pipeline(what);
+    const auto status = PQresultStatus(result);
+    if (status == PGRES_PIPELINE_ABORTED) {
+      PQclear(result);  // an earlier statement failed; this one did not run
+    } else if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+      if (answer.is_prepare) {
+        prepared_.emplace_back(calls[answer.call].name);
+        PQclear(result);
+      } else {
+        results.emplace_back(result);
+      }
+    } else {
+      try {
+        check(result, what);  // throws, and frees the result
+      } catch (DbError& error) {
+        if (!first_error) first_error = std::move(error);
+      }
+    }
+    if (PGresult* extra = PQgetResult(conn); extra != nullptr) {  // each answer ends with a null
+      PQclear(extra);
+      abandon_pipeline(what);
+    }
+  }
+  PGresult* sync = PQgetResult(conn);
+  const bool synced = sync != nullptr && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+  if (sync != nullptr) PQclear(sync);
+  if (!synced || PQexitPipelineMode(conn) != 1) abandon_pipeline("pipeline");
+  if (first_error) throw *first_error;
+  return results;
 }
 
 }  // namespace nnw::server::db

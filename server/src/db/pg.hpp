@@ -101,6 +101,14 @@ std::string text_array(const std::vector<std::string>& values);
 std::string nullable_text_array(const std::vector<std::optional<std::string>>& values);
 std::string integer_array(const std::vector<std::int64_t>& values);
 
+// One statement of a pipeline (Connection::run_pipelined): a named prepared statement with its
+// parameters, or, with no name, plain SQL without parameters (BEGIN, SET LOCAL, COMMIT).
+struct Call {
+  std::string_view name;
+  std::string_view sql;
+  Params params;
+};
+
 class Connection {
  public:
   explicit Connection(const std::string& url);
@@ -114,9 +122,15 @@ class Connection {
   Rows run(std::string_view name, std::string_view sql, const Params& params = {});
   // Runs plain SQL without parameters (transaction control, migrations).
   Rows exec(std::string_view sql);
+  // Sends every call at once and then reads every result (libpq pipeline mode): one round
+  // trip for all of them instead of one each. They run in order, as if run one by one; after
+  // the first that fails the rest are not run, and that failure is thrown once all answers
+  // are in, so the connection is ready for the next statement (ROLLBACK) either way.
+  std::vector<Rows> run_pipelined(const std::vector<Call>& calls);
 
  private:
   Rows check(PGresult* result, std::string_view what);
+  [[noreturn]] void abandon_pipeline(std::string_view what);
 
   std::unique_ptr<PGconn, decltype(&PQfinish)> conn_;
   std::vector<std::string> prepared_;

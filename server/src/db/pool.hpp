@@ -59,18 +59,17 @@ class Pool {
   PoolStats stats_;
 };
 
-// Runs `work(connection)` between BEGIN and COMMIT. `work` returns a result whose ok() decides
-// COMMIT or ROLLBACK (a user's error changes nothing). Deadlocks and serialization failures
-// are retried a bounded number of times; other database errors propagate after ROLLBACK.
+// Runs `work(connection)`, a whole transaction that begins and ends itself (for one that sends
+// BEGIN and COMMIT in the same round trips as its first and last statements, see
+// Connection::run_pipelined). Deadlocks and serialization failures are retried a bounded
+// number of times; after any database error what is open is rolled back, and other errors
+// propagate.
 template <class Work>
-auto in_transaction(Connection& connection, Work&& work) -> decltype(work(connection)) {
+auto retrying_transaction(Connection& connection, Work&& work) -> decltype(work(connection)) {
   constexpr int kAttemptsMax = 5;
   for (int attempt = 1;; ++attempt) {
     try {
-      connection.exec("BEGIN");
-      auto result = work(connection);
-      connection.exec(result.ok() ? "COMMIT" : "ROLLBACK");
-      return result;
+      return work(connection);
     } catch (const DbError& error) {
       if (connection.healthy()) {
         try { connection.exec("ROLLBACK"); } catch (const DbError&) { connection.reset(); }
@@ -78,6 +77,18 @@ auto in_transaction(Connection& connection, Work&& work) -> decltype(work(connec
       if (!error.is_retryable() || attempt == kAttemptsMax) throw;
     }
   }
+}
+
+// Runs `work(connection)` between BEGIN and COMMIT. `work` returns a result whose ok() decides
+// COMMIT or ROLLBACK (a user's error changes nothing). Retried as retrying_transaction says.
+template <class Work>
+auto in_transaction(Connection& connection, Work&& work) -> decltype(work(connection)) {
+  return retrying_transaction(connection, [&](Connection& c) {
+    c.exec("BEGIN");
+    auto result = work(c);
+    c.exec(result.ok() ? "COMMIT" : "ROLLBACK");
+    return result;
+  });
 }
 
 }  // namespace nnw::server::db
