@@ -234,5 +234,74 @@ TEST_F(TransferBatch, SettlingABatchReadsOnlyItsOwnKeysOfABusySender) {
   EXPECT_EQ(sql_int("SELECT count(*) FROM idempotency_keys WHERE key = 'now-3'"), 0);
 }
 
+// A batch's statements run on generic plans, planned once per connection. Left to PostgreSQL's
+// default, statements over arrays were planned again on every call: a fifth of its CPU under
+// transfers (docs/benchmarks-server.md).
+TEST_F(TransferBatch, ABatchsStatementsArePlannedOnceNotOnEveryCall) {
+  const std::string a = server().create_member(member_uuid(1), "NN-1");
+  server().create_member(member_uuid(2), "NN-2");
+  server().fund(a, 1000);
+  auto connection = server().connect();
+  const auto& rules = server().app().rules().config();
+  for (int round = 0; round < 3; ++round) {
+    const auto c = command(a, "NN-2", 10, "plan-" + std::to_string(round));
+    ASSERT_EQ(code(server::ledger::book_transfers(connection, rules, {&c}).at(0)), "booked");
+  }
+  const auto plans = connection.exec(
+      "SELECT name, generic_plans, custom_plans FROM pg_prepared_statements WHERE name IN "
+      "('idempotency_claim_many', 'transfer_ids_reserve', 'members_by_numbers_or_ids', 'wallets_lock_by_members', "
+      "'transfer_senders_activity', 'transfers_book', 'idempotency_settle_many') ORDER BY name");
+  ASSERT_EQ(plans.size(), 7);
+  for (int row = 0; row < plans.size(); ++row) {
+    EXPECT_EQ(plans.int64(row, 1), 3) << plans.text(row, 0);
+    EXPECT_EQ(plans.int64(row, 2), 0) << plans.text(row, 0);
+  }
+  EXPECT_EQ(connection.exec("SHOW plan_cache_mode").text(0, 0), "auto");  // only the batch's transaction
+  EXPECT_EQ(balance(a), 970);
+}
+
+// The booking statement fails unless it booked what it was told ($21 transfers): the batch
+// sends its COMMIT in the same round trip, so the server cannot check the counts before it.
+TEST_F(TransferBatch, TheBookingStatementRefusesToBookOtherThanItWasToldAndTheCommitDoesNotRun) {
+  const std::string a = server().create_member(member_uuid(1), "NN-1");
+  const std::string b = server().create_member(member_uuid(2), "NN-2");
+  server().fund(a, 1000);
+  auto connection = server().connect();
+  const auto wallet = [&](const std::string& member) {
+    return connection.exec("SELECT id, entry_count, balance_cents FROM wallets WHERE member_id = '" + member + "'");
+  };
+  const auto from = wallet(a);
+  const auto to = wallet(b);
+  const auto book = [&](std::int64_t told) {
+    server::db::Params p;
+    p.add("{1}").add("{" + a + "}").add("{" + b + "}").add("{100}").add("{MXN}").add("{NULL}").add("{1}").add("{100}");
+    p.add("{0}").add("{" + std::string(from.text(0, 0)) + "}").add("{" + std::string(to.text(0, 0)) + "}");
+    p.add("{" + std::to_string(from.int64(0, 1) + 1) + "}").add("{" + std::string(from.text(0, 2)) + "}");
+    p.add("{" + std::to_string(to.int64(0, 1) + 1) + "}").add("{" + std::string(to.text(0, 2)) + "}");
+    p.add("{book-1}").add("{req-1}");
+    p.add("{" + std::string(from.text(0, 0)) + "," + std::string(to.text(0, 0)) + "}");
+    p.add("{" + std::to_string(from.int64(0, 2) - 100) + "," + std::to_string(to.int64(0, 2) + 100) + "}");
+    p.add("{" + std::to_string(from.int64(0, 1) + 1) + "," + std::to_string(to.int64(0, 1) + 1) + "}");
+    p.add(told);
+    return connection.run_pipelined({server::db::Call{{}, "BEGIN", {}},
+                                     server::db::Call{server::sql::transfers_book.name, server::sql::transfers_book.text, p},
+                                     server::db::Call{{}, "COMMIT", {}}});
+  };
+  try {
+    book(2);
+    FAIL() << "booking one transfer when told two must fail";
+  } catch (const server::db::DbError& error) {
+    EXPECT_EQ(error.sqlstate(), "XX000");
+    EXPECT_NE(std::string(error.what()).find("booked other than it was worked out"), std::string::npos) << error.what();
+  }
+  connection.exec("ROLLBACK");
+  EXPECT_EQ(sql_int("SELECT count(*) FROM transfers"), 0);
+  EXPECT_EQ(balance(a), 1000);
+  book(1);  // the same batch, told right
+  EXPECT_EQ(sql_int("SELECT count(*) FROM transfers"), 1);
+  EXPECT_EQ(balance(a), 900);
+  EXPECT_EQ(balance(b), 100);
+}
+
 }  // namespace
 }  // namespace nnw::test_server

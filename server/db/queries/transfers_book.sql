@@ -2,7 +2,9 @@
 -- (server/src/ledger/transfer_batch.cpp): one row per transfer ($1-$17), two entries each
 -- continuing their wallets' chains, the wallets' new balances ($18-$20), and one audit row
 -- per transfer. The database checks the same invariants as for any entry: the chain, the
--- balance matching the last entry, balance >= 0, one sender_seq per sender.
+-- balance matching the last entry, balance >= 0, one sender_seq per sender. And the statement
+-- fails unless it booked exactly $21 transfers, with two entries and an audit row each: the
+-- batch's COMMIT follows in the same round trip (0016_ledger_assert.sql).
 WITH t AS (
   SELECT *
     FROM unnest($1::bigint[], $2::uuid[], $3::uuid[], $4::bigint[], $5::text[], $6::text[], $7::bigint[],
@@ -50,5 +52,8 @@ audited AS (
    ORDER BY id
   RETURNING 1
 )
-SELECT (SELECT count(*) FROM booked), (SELECT count(*) FROM entries), (SELECT count(*) FROM moved),
-       (SELECT count(*) FROM audited)
+SELECT ledger_assert((SELECT count(*) FROM booked) = $21::bigint
+                     AND (SELECT count(*) FROM entries) = 2 * $21::bigint
+                     AND (SELECT count(*) FROM audited) = $21::bigint
+                     AND (SELECT count(*) FROM moved) = cardinality($18::bigint[]),
+                     'a batch of transfers booked other than it was worked out')

@@ -31,9 +31,12 @@ std::optional<PostedEntry> post_entry(db::Connection& connection, std::int64_t w
   return entry;
 }
 
-std::vector<LockedWallet> lock_wallets(db::Connection& connection, const std::vector<std::string>& member_ids) {
-  const db::Rows rows = connection.run(sql::wallets_lock_by_members.name, sql::wallets_lock_by_members.text,
-                                       db::Params().add(db::text_array(member_ids)));
+db::Call lock_wallets_call(const std::vector<std::string>& member_ids) {
+  return db::Call{sql::wallets_lock_by_members.name, sql::wallets_lock_by_members.text,
+                  db::Params().add(db::text_array(member_ids))};
+}
+
+std::vector<LockedWallet> locked_wallets(const db::Rows& rows) {
   std::vector<LockedWallet> wallets;
   for (int row = 0; row < rows.size(); ++row) {
     wallets.push_back(LockedWallet{rows.int64(row, 0), std::string(rows.text(row, 1)), std::string(rows.text(row, 2)),
@@ -41,6 +44,11 @@ std::vector<LockedWallet> lock_wallets(db::Connection& connection, const std::ve
                                    std::string(rows.text(row, 6)), rows.int64(row, 7)});
   }
   return wallets;
+}
+
+std::vector<LockedWallet> lock_wallets(db::Connection& connection, const std::vector<std::string>& member_ids) {
+  const db::Call lock = lock_wallets_call(member_ids);
+  return locked_wallets(connection.run(lock.name, lock.sql, lock.params));
 }
 
 void audit(db::Connection& connection, std::string_view actor, std::string_view actor_role, std::string_view action,

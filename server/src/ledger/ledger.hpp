@@ -61,6 +61,9 @@ struct LockedWallet {
 
 // Locks the wallets of these members (FOR UPDATE, wallet id order). Missing members are absent.
 std::vector<LockedWallet> lock_wallets(db::Connection& connection, const std::vector<std::string>& member_ids);
+// The same lock as one call of a pipeline (db::Connection::run_pipelined), and its answer read.
+db::Call lock_wallets_call(const std::vector<std::string>& member_ids);
+std::vector<LockedWallet> locked_wallets(const db::Rows& rows);
 
 // Appends to the audit log in the caller's transaction.
 void audit(db::Connection& connection, std::string_view actor, std::string_view actor_role, std::string_view action,

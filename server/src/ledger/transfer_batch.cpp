@@ -1,5 +1,6 @@
 #include "ledger/transfer_batch.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <utility>
@@ -13,151 +14,174 @@ namespace nnw::server::ledger {
 namespace {
 
 using db::ArrayLiteral;
+using db::Call;
 
 using KeyOf = std::pair<std::string_view, std::string_view>;  // (principal, key)
 
-struct BatchOutcome {
-  std::vector<TransferReply> replies;
-  bool booked_any = false;
-  bool ok() const noexcept { return booked_any; }  // nothing booked: roll back, claims included
+// Every statement of a batch is written to plan well without its parameters' values (arrays
+// unnested, keys found through "= ANY"). Left to itself, PostgreSQL plans such statements
+// afresh on every call, because a custom plan over known arrays always looks cheaper than the
+// generic one: that planning was a fifth of its CPU under transfers (docs/benchmarks-server.md).
+constexpr std::string_view kGenericPlans = "SET LOCAL plan_cache_mode = force_generic_plan";
+
+struct Member {
+  std::string id;
+  std::string market;
 };
 
-// The claimed commands' recipients: member ids by number and by id.
-std::vector<std::optional<std::string>> resolve_recipients(db::Connection& tx, const std::vector<const TransferCommand*>& commands,
-                                                           const std::vector<std::size_t>& claimed) {
-  ArrayLiteral numbers, ids;
-  for (const std::size_t i : claimed) {
+// A batch takes three round trips, each a pipeline (db::Connection::run_pipelined):
+//   1. BEGIN; claim every key; reserve ids and the transaction's time; name the members.
+//   2. The stored responses of keys already taken; every party's wallet locked; the senders'
+//      counts and totals, read under those locks (the statements run in order).
+//   3. Book the accepted transfers, keep their responses and release the refused ones' keys,
+//      COMMIT (or ROLLBACK when nothing books).
+// Decisions are made in between, on what the round before read.
+std::vector<TransferReply> book_in(db::Connection& tx, const nnw::rules::RulesConfig& rules,
+                                   const std::vector<const TransferCommand*>& commands) {
+  const std::size_t n = commands.size();
+  std::vector<TransferReply> replies(n);
+
+  // 1. Claims (a key already claimed is a replay or a reuse), ids, and the members named: the
+  // recipients by number or id, the senders by id, each with its market (a member's market is
+  // never updated; the lock in round trip 2 reads it again, and the two must agree).
+  std::map<KeyOf, std::size_t> index;
+  ArrayLiteral principals, keys, hashes, numbers, ids;
+  for (std::size_t i = 0; i < n; ++i) {
     const auto& r = commands[i]->request;
+    index.emplace(KeyOf{commands[i]->principal, r.idempotency_key}, i);
+    principals.text(commands[i]->principal);
+    keys.text(r.idempotency_key);
+    hashes.text(commands[i]->request_hash);
     if (r.to_member_number) numbers.text(*r.to_member_number);
     else if (r.to_member_id) ids.text(*r.to_member_id);
+    ids.text(r.from_member_id);
   }
-  const db::Rows rows = tx.run(sql::members_by_numbers_or_ids.name, sql::members_by_numbers_or_ids.text,
-                               db::Params().add(numbers.str()).add(ids.str()));
-  std::map<std::string, std::string, std::less<>> by_number;
-  std::set<std::string, std::less<>> known_ids;
-  for (int row = 0; row < rows.size(); ++row) {
-    by_number.emplace(std::string(rows.text(row, 1)), std::string(rows.text(row, 0)));
-    known_ids.emplace(rows.text(row, 0));
-  }
-  std::vector<std::optional<std::string>> recipients(commands.size());
-  for (const std::size_t i : claimed) {
-    const auto& r = commands[i]->request;
-    if (r.to_member_number) {
-      if (const auto found = by_number.find(*r.to_member_number); found != by_number.end()) recipients[i] = found->second;
-    } else if (r.to_member_id && known_ids.count(*r.to_member_id) != 0) {
-      recipients[i] = *r.to_member_id;
-    }
-  }
-  return recipients;
-}
+  const std::vector<db::Rows> first = tx.run_pipelined({
+      Call{{}, "BEGIN", {}},
+      Call{{}, kGenericPlans, {}},
+      Call{sql::idempotency_claim_many.name, sql::idempotency_claim_many.text,
+           db::Params().add(principals.str()).add(keys.str()).add(hashes.str())},
+      Call{sql::transfer_ids_reserve.name, sql::transfer_ids_reserve.text, db::Params().add(static_cast<std::int64_t>(n))},
+      Call{sql::members_by_numbers_or_ids.name, sql::members_by_numbers_or_ids.text,
+           db::Params().add(numbers.str()).add(ids.str())},
+  });
+  const db::Rows& claimed_rows = first[2];
+  const db::Rows& reserved = first[3];
+  const db::Rows& named = first[4];
 
-BatchOutcome book_in(db::Connection& tx, const nnw::rules::RulesConfig& rules, const std::vector<const TransferCommand*>& commands) {
-  const std::size_t n = commands.size();
-  BatchOutcome outcome{std::vector<TransferReply>(n), false};
-
-  // 1. Claim every key; a key already claimed is a replay or a reuse.
-  std::map<KeyOf, std::size_t> index;
-  ArrayLiteral principals, keys, hashes;
-  for (std::size_t i = 0; i < n; ++i) {
-    index.emplace(KeyOf{commands[i]->principal, commands[i]->request.idempotency_key}, i);
-    principals.text(commands[i]->principal);
-    keys.text(commands[i]->request.idempotency_key);
-    hashes.text(commands[i]->request_hash);
-  }
-  const db::Rows claimed_rows = tx.run(sql::idempotency_claim_many.name, sql::idempotency_claim_many.text,
-                                       db::Params().add(principals.str()).add(keys.str()).add(hashes.str()));
   std::vector<bool> is_claimed(n, false);
   for (int row = 0; row < claimed_rows.size(); ++row) {
     const auto found = index.find(KeyOf{claimed_rows.text(row, 0), claimed_rows.text(row, 1)});
     if (found == index.end()) throw db::DbError("XX000", "a claimed idempotency key matches no transfer of the batch");
     is_claimed[found->second] = true;
   }
-  std::vector<std::size_t> claimed;
-  ArrayLiteral taken_principals, taken_keys;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (is_claimed[i]) {
-      claimed.push_back(i);
-      continue;
-    }
-    outcome.replies[i].error = idempotency_key_reused();
-    taken_principals.text(commands[i]->principal);
-    taken_keys.text(commands[i]->request.idempotency_key);
+  std::map<std::string, std::string, std::less<>> id_by_number, market_by_id;
+  for (int row = 0; row < named.size(); ++row) {
+    id_by_number.emplace(std::string(named.text(row, 1)), std::string(named.text(row, 0)));
+    market_by_id.emplace(std::string(named.text(row, 0)), std::string(named.text(row, 2)));
   }
-  if (claimed.size() < n) {
-    const db::Rows stored = tx.run(sql::idempotency_lookup_many.name, sql::idempotency_lookup_many.text,
-                                   db::Params().add(taken_principals.str()).add(taken_keys.str()));
-    for (int row = 0; row < stored.size(); ++row) {
-      const auto found = index.find(KeyOf{stored.text(row, 0), stored.text(row, 1)});
-      if (found == index.end() || stored.text(row, 2) != commands[found->second]->request_hash) continue;
-      outcome.replies[found->second] = TransferReply{std::nullopt, static_cast<http::status>(stored.int64(row, 3)),
-                                                     std::string(stored.text(row, 4)), true};
-    }
-  }
-  if (claimed.empty()) return outcome;
-
-  // 2. Ids and the transaction's time, so each response is written before it is booked.
-  const db::Rows reserved = tx.run(sql::transfer_ids_reserve.name, sql::transfer_ids_reserve.text,
-                                   db::Params().add(static_cast<std::int64_t>(claimed.size())));
   const std::int64_t now_us = reserved.int64(0, 1);
 
-  // 3. Recipients, then every party's wallet locked (wallet id order, one statement).
-  const auto recipients = resolve_recipients(tx, commands, claimed);
-  std::vector<std::string> members;
-  for (const std::size_t i : claimed) {
-    members.push_back(commands[i]->request.from_member_id);
-    if (recipients[i]) members.push_back(*recipients[i]);
+  std::vector<std::size_t> claimed;
+  std::vector<std::optional<std::string>> recipients(n);
+  ArrayLiteral taken_principals, taken_keys;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& r = commands[i]->request;
+    if (!is_claimed[i]) {
+      replies[i].error = idempotency_key_reused();
+      taken_principals.text(commands[i]->principal);
+      taken_keys.text(r.idempotency_key);
+      continue;
+    }
+    claimed.push_back(i);
+    if (r.to_member_number) {
+      if (const auto found = id_by_number.find(*r.to_member_number); found != id_by_number.end()) recipients[i] = found->second;
+    } else if (r.to_member_id && market_by_id.count(*r.to_member_id) != 0) {
+      recipients[i] = *r.to_member_id;
+    }
   }
-  std::sort(members.begin(), members.end());
-  members.erase(std::unique(members.begin(), members.end()), members.end());
-  TransferPlanner planner(rules, lock_wallets(tx, members), now_us);
 
-  // 4. Each sender's counts and totals, read under its wallet's lock.
-  std::map<std::pair<std::string, std::int64_t>, std::size_t> sender_index;  // (sender, day start) → row
+  // 2. Stored responses, locks (wallet id order, one statement), the senders' activity.
+  std::vector<Call> second;
+  if (claimed.size() < n) {
+    second.push_back(Call{sql::idempotency_lookup_many.name, sql::idempotency_lookup_many.text,
+                          db::Params().add(taken_principals.str()).add(taken_keys.str())});
+  }
+  std::vector<std::string> members;
+  std::map<std::pair<std::string_view, std::int64_t>, std::size_t> sender_index;  // (sender, day start) → row
+  std::vector<std::pair<std::string_view, std::string_view>> sender_markets;      // (sender, market) as read in 1
   std::vector<std::int64_t> day_start(n, 0);
   ArrayLiteral senders, day_starts;
   for (const std::size_t i : claimed) {
     const auto& r = commands[i]->request;
-    const LockedWallet* from = planner.wallet_of(r.from_member_id);
-    if (from == nullptr) continue;
-    day_start[i] = local_day_start_s(rules, from->market, r.now);
-    if (sender_index.emplace(std::pair{r.from_member_id, day_start[i]}, sender_index.size()).second) {
+    members.push_back(r.from_member_id);
+    if (recipients[i]) members.push_back(*recipients[i]);
+    const auto market = market_by_id.find(r.from_member_id);
+    if (market == market_by_id.end()) continue;  // no such sender: refused below
+    day_start[i] = local_day_start_s(rules, market->second, r.now);
+    if (sender_index.emplace(std::pair{std::string_view(r.from_member_id), day_start[i]}, sender_index.size()).second) {
       senders.text(r.from_member_id);
       day_starts.text(nnw::rules::format_utc(day_start[i]));
+      sender_markets.emplace_back(r.from_member_id, market->second);
+    }
+  }
+  std::sort(members.begin(), members.end());
+  members.erase(std::unique(members.begin(), members.end()), members.end());
+  if (claimed.empty()) {
+    second.push_back(Call{{}, "ROLLBACK", {}});
+  } else {
+    second.push_back(lock_wallets_call(members));
+    second.push_back(Call{sql::transfer_senders_activity.name, sql::transfer_senders_activity.text,
+                          db::Params().add(senders.str()).add(day_starts.str())});
+  }
+  const std::vector<db::Rows> answers = tx.run_pipelined(second);
+  if (claimed.size() < n) {
+    const db::Rows& stored = answers.front();
+    for (int row = 0; row < stored.size(); ++row) {
+      const auto found = index.find(KeyOf{stored.text(row, 0), stored.text(row, 1)});
+      if (found == index.end() || stored.text(row, 2) != commands[found->second]->request_hash) continue;
+      replies[found->second] = TransferReply{std::nullopt, static_cast<http::status>(stored.int64(row, 3)),
+                                             std::string(stored.text(row, 4)), true};
+    }
+  }
+  if (claimed.empty()) return replies;
+  const db::Rows& activity_rows = answers.back();
+  TransferPlanner planner(rules, locked_wallets(answers[answers.size() - 2]), now_us);
+  for (const auto& [sender, market] : sender_markets) {
+    const LockedWallet* wallet = planner.wallet_of(std::string(sender));
+    if (wallet != nullptr && wallet->market != market) {
+      throw db::DbError("XX000", "a sender's market read before its wallet's lock differs from the one read under it");
     }
   }
   std::vector<SenderActivity> activity;
-  if (!sender_index.empty()) {
-    const db::Rows rows = tx.run(sql::transfer_senders_activity.name, sql::transfer_senders_activity.text,
-                                 db::Params().add(senders.str()).add(day_starts.str()));
-    for (int row = 0; row < rows.size(); ++row) {
-      activity.push_back(SenderActivity{rows.int64(row, 1), rows.int64(row, 2), rows.int64(row, 3), rows.int64(row, 4),
-                                        rows.int64(row, 5), rows.int64(row, 6)});
-    }
-    if (activity.size() != sender_index.size()) throw db::DbError("XX000", "sender activity rows do not match the senders");
+  for (int row = 0; row < activity_rows.size(); ++row) {
+    activity.push_back(SenderActivity{activity_rows.int64(row, 1), activity_rows.int64(row, 2), activity_rows.int64(row, 3),
+                                      activity_rows.int64(row, 4), activity_rows.int64(row, 5), activity_rows.int64(row, 6)});
   }
+  if (activity.size() != sender_index.size()) throw db::DbError("XX000", "sender activity rows do not match the senders");
 
-  // 5. Decide each transfer in arrival order.
-  ArrayLiteral ids, froms, tos, amounts, currencies, notes, sender_seqs, sender_totals, stamps, from_wallets, to_wallets,
-      out_seqs, out_befores, in_seqs, in_befores, entry_keys, request_ids;
+  // 3. Decide each transfer in arrival order, then book them all.
+  ArrayLiteral transfer_ids, froms, tos, amounts, currencies, notes, sender_seqs, sender_totals, stamps, from_wallets,
+      to_wallets, out_seqs, out_befores, in_seqs, in_befores, entry_keys, request_ids;
   ArrayLiteral stored_principals, stored_keys, stored_statuses, stored_bodies, released_principals, released_keys;
-  std::size_t booked = 0;
+  std::int64_t booked = 0;
   for (std::size_t k = 0; k < claimed.size(); ++k) {
     const std::size_t i = claimed[k];
     const TransferCommand& command = *commands[i];
     const auto& r = command.request;
-    const auto found = sender_index.find(std::pair{r.from_member_id, day_start[i]});
+    const auto found = sender_index.find(std::pair{std::string_view(r.from_member_id), day_start[i]});
     const SenderActivity none;
     const SenderActivity& sender = found == sender_index.end() ? none : activity[found->second];
     auto decided = planner.decide(r, recipients[i], sender, day_start[i], reserved.int64(static_cast<int>(k), 0));
     if (!decided.ok()) {
-      outcome.replies[i].error = decided.error();
+      replies[i].error = decided.error();
       released_principals.text(command.principal);
       released_keys.text(r.idempotency_key);
       continue;
     }
     const TransferBooking& b = decided.value();
     ++booked;
-    ids.integer(b.done.transfer_id);
+    transfer_ids.integer(b.done.transfer_id);
     froms.text(r.from_member_id);
     tos.text(b.done.to_member_id);
     amounts.integer(r.amount_cents);
@@ -174,7 +198,7 @@ BatchOutcome book_in(db::Connection& tx, const nnw::rules::RulesConfig& rules, c
     in_befores.integer(b.in_before_cents);
     entry_keys.text(r.idempotency_key);
     request_ids.text(r.request_id);
-    TransferReply& reply = outcome.replies[i];
+    TransferReply& reply = replies[i];
     reply.status = http::status::created;
     reply.body = transfer_created_json(r, b.done);
     stored_principals.text(command.principal);
@@ -182,9 +206,11 @@ BatchOutcome book_in(db::Connection& tx, const nnw::rules::RulesConfig& rules, c
     stored_statuses.integer(static_cast<std::int64_t>(reply.status));
     stored_bodies.text(reply.body);
   }
-  if (booked == 0) return outcome;
+  if (booked == 0) {  // nothing to book: the rollback releases every claim
+    tx.exec("ROLLBACK");
+    return replies;
+  }
 
-  // 6. Book them all, then keep the responses and release the refused ones' keys.
   ArrayLiteral wallet_ids, balances, entry_counts;
   for (const auto& w : planner.moved_wallets()) {
     wallet_ids.integer(w.id);
@@ -192,27 +218,27 @@ BatchOutcome book_in(db::Connection& tx, const nnw::rules::RulesConfig& rules, c
     entry_counts.integer(w.entry_count);
   }
   db::Params book;
-  book.add(ids.str()).add(froms.str()).add(tos.str()).add(amounts.str()).add(currencies.str()).add(notes.str());
+  book.add(transfer_ids.str()).add(froms.str()).add(tos.str()).add(amounts.str()).add(currencies.str()).add(notes.str());
   book.add(sender_seqs.str()).add(sender_totals.str()).add(stamps.str()).add(from_wallets.str()).add(to_wallets.str());
   book.add(out_seqs.str()).add(out_befores.str()).add(in_seqs.str()).add(in_befores.str()).add(entry_keys.str());
-  book.add(request_ids.str()).add(wallet_ids.str()).add(balances.str()).add(entry_counts.str());
-  const db::Rows counts = tx.run(sql::transfers_book.name, sql::transfers_book.text, book);
-  const auto expected = static_cast<std::int64_t>(booked);
-  if (counts.int64(0, 0) != expected || counts.int64(0, 1) != 2 * expected || counts.int64(0, 3) != expected) {
-    throw db::DbError("XX000", "a batch of transfers booked other than it was worked out");
-  }
-  tx.run(sql::idempotency_settle_many.name, sql::idempotency_settle_many.text,
-         db::Params().add(stored_principals.str()).add(stored_keys.str()).add(stored_statuses.str())
-             .add(stored_bodies.str()).add(released_principals.str()).add(released_keys.str()));
-  outcome.booked_any = true;
-  return outcome;
+  book.add(request_ids.str()).add(wallet_ids.str()).add(balances.str()).add(entry_counts.str()).add(booked);
+  // The booking statement refuses to book other than worked out ($21 transfers), so a COMMIT
+  // sent in the same round trip never commits a wrong batch: it is not run after a failure.
+  tx.run_pipelined({
+      Call{sql::transfers_book.name, sql::transfers_book.text, std::move(book)},
+      Call{sql::idempotency_settle_many.name, sql::idempotency_settle_many.text,
+           db::Params().add(stored_principals.str()).add(stored_keys.str()).add(stored_statuses.str())
+               .add(stored_bodies.str()).add(released_principals.str()).add(released_keys.str())},
+      Call{{}, "COMMIT", {}},
+  });
+  return replies;
 }
 
 }  // namespace
 
 std::vector<TransferReply> book_transfers(db::Connection& connection, const nnw::rules::RulesConfig& rules,
                                           const std::vector<const TransferCommand*>& commands) {
-  return db::in_transaction(connection, [&](db::Connection& tx) { return book_in(tx, rules, commands); }).replies;
+  return db::retrying_transaction(connection, [&](db::Connection& tx) { return book_in(tx, rules, commands); });
 }
 
 TransferBatcher::TransferBatcher(db::Pool& pool, const nnw::rules::Engine& rules, std::size_t lanes, std::size_t batch_max)
