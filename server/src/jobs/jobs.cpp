@@ -19,9 +19,12 @@ namespace {
 
 constexpr std::int64_t kDepositBatchSize = 10000;
 constexpr std::int64_t kDepositBatchesMax = 1000;  // ≤ 10 million commissions per run
-// Deposit batches booked side by side, each on its own connection: one batch keeps one
-// backend (one CPU) busy, and batches never wait on each other (docs/server.md "Jobs").
-constexpr int kDepositWorkers = 2;
+// Deposit batches booked side by side, each on its own connection; batches never wait on
+// each other (docs/server.md "Jobs"). One batch keeps one backend busy while it runs, and a
+// third fills the time the other two spend committing (WAL flush) on a 2-CPU database:
+// 1,000,000 commissions in 60.7, 61.4 and 59.1 s with three, against 66.6, 63.3 and 60.8 s
+// with two (interleaved runs, one machine).
+constexpr int kDepositWorkers = 3;
 
 struct JobInput {
   db::Connection& connection;
