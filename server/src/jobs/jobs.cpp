@@ -19,12 +19,11 @@ namespace {
 
 constexpr std::int64_t kDepositBatchSize = 10000;
 constexpr std::int64_t kDepositBatchesMax = 1000;  // ≤ 10 million commissions per run
-// Deposit batches booked side by side, each on its own connection; batches never wait on
-// each other (docs/server.md "Jobs"). One batch keeps one backend busy while it runs, and a
-// third fills the time the other two spend committing (WAL flush) on a 2-CPU database:
-// 1,000,000 commissions in 60.7, 61.4 and 59.1 s with three, against 66.6, 63.3 and 60.8 s
-// with two (interleaved runs, one machine).
-constexpr int kDepositWorkers = 3;
+// Deposit batches booked side by side, each on its own connection: one batch keeps one
+// backend (one CPU) busy, and batches never wait on each other (docs/server.md "Jobs").
+// Three were slower on two CPUs while a server listened for the deposits' pokes (70.7 and
+// 68.8 s for 1,000,000 commissions, against 66.3 and 57.6 s with two).
+constexpr int kDepositWorkers = 2;
 
 struct JobInput {
   db::Connection& connection;
