@@ -24,11 +24,6 @@ using KeyOf = std::pair<std::string_view, std::string_view>;  // (principal, key
 // generic one: that planning was a fifth of its CPU under transfers (docs/benchmarks-server.md).
 constexpr std::string_view kGenericPlans = "SET LOCAL plan_cache_mode = force_generic_plan";
 
-struct Member {
-  std::string id;
-  std::string market;
-};
-
 // A batch takes three round trips, each a pipeline (db::Connection::run_pipelined):
 //   1. BEGIN; claim every key; reserve ids and the transaction's time; name the members.
 //   2. The stored responses of keys already taken; every party's wallet locked; the senders'
