@@ -21,7 +21,7 @@ using KeyOf = std::pair<std::string_view, std::string_view>;  // (principal, key
 // Every statement of a batch is written to plan well without its parameters' values (arrays
 // unnested, keys found through "= ANY"). Left to itself, PostgreSQL plans such statements
 // afresh on every call, because a custom plan over known arrays always looks cheaper than the
-// generic one: that planning was a fifth of its CPU under transfers (docs/benchmarks-server.md).
+// generic one: that planning was a fifth of its CPU under transfers (docs/server.md "Generic plans").
 constexpr std::string_view kGenericPlans = "SET LOCAL plan_cache_mode = force_generic_plan";
 
 // A batch takes three round trips, each a pipeline (db::Connection::run_pipelined):
@@ -104,7 +104,6 @@ std::vector<TransferReply> book_in(db::Connection& tx, const nnw::rules::RulesCo
   }
   std::vector<std::string> members;
   std::map<std::pair<std::string_view, std::int64_t>, std::size_t> sender_index;  // (sender, day start) → row
-  std::vector<std::pair<std::string_view, std::string_view>> sender_markets;      // (sender, market) as read in 1
   std::vector<std::int64_t> day_start(n, 0);
   ArrayLiteral senders, day_starts;
   for (const std::size_t i : claimed) {
@@ -117,7 +116,6 @@ std::vector<TransferReply> book_in(db::Connection& tx, const nnw::rules::RulesCo
     if (sender_index.emplace(std::pair{std::string_view(r.from_member_id), day_start[i]}, sender_index.size()).second) {
       senders.text(r.from_member_id);
       day_starts.text(nnw::rules::format_utc(day_start[i]));
-      sender_markets.emplace_back(r.from_member_id, market->second);
     }
   }
   std::sort(members.begin(), members.end());
@@ -141,13 +139,13 @@ std::vector<TransferReply> book_in(db::Connection& tx, const nnw::rules::RulesCo
   }
   if (claimed.empty()) return replies;
   const db::Rows& activity_rows = answers.back();
-  TransferPlanner planner(rules, locked_wallets(answers[answers.size() - 2]), now_us);
-  for (const auto& [sender, market] : sender_markets) {
-    const LockedWallet* wallet = planner.wallet_of(std::string(sender));
-    if (wallet != nullptr && wallet->market != market) {
-      throw db::DbError("XX000", "a sender's market read before its wallet's lock differs from the one read under it");
+  std::vector<LockedWallet> locked = locked_wallets(answers[answers.size() - 2]);
+  for (const LockedWallet& wallet : locked) {  // the day starts above used the markets of round trip 1
+    if (const auto market = market_by_id.find(wallet.member_id); market != market_by_id.end() && market->second != wallet.market) {
+      throw db::DbError("XX000", "a member's market read before its wallet's lock differs from the one read under it");
     }
   }
+  TransferPlanner planner(rules, std::move(locked), now_us);
   std::vector<SenderActivity> activity;
   for (int row = 0; row < activity_rows.size(); ++row) {
     activity.push_back(SenderActivity{activity_rows.int64(row, 1), activity_rows.int64(row, 2), activity_rows.int64(row, 3),
