@@ -106,9 +106,13 @@ Rows Connection::check(PGresult* result, std::string_view what) {
   throw DbError(state, std::string(what) + ": " + message);
 }
 
+bool Connection::is_prepared(std::string_view name) const {
+  return std::find(prepared_.begin(), prepared_.end(), name) != prepared_.end();
+}
+
 Rows Connection::run(std::string_view name, std::string_view sql, const Params& params) {
   const std::string statement(name);
-  if (std::find(prepared_.begin(), prepared_.end(), statement) == prepared_.end()) {
+  if (!is_prepared(statement)) {
     check(PQprepare(conn_.get(), statement.c_str(), std::string(sql).c_str(), 0, nullptr), statement);
     prepared_.push_back(statement);
   }
@@ -148,11 +152,10 @@ std::vector<Rows> Connection::run_pipelined(const std::vector<Call>& calls) {
       sent = PQsendQueryParams(conn, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0);
     } else {
       const std::string& name = texts.emplace_back(call.name);
-      const bool prepared = std::find(prepared_.begin(), prepared_.end(), name) != prepared_.end();
       const bool preparing_here = std::any_of(answers.begin(), answers.end(), [&](const Answer& a) {
         return a.is_prepare && calls[a.call].name == call.name;
       });
-      if (!prepared && !preparing_here) {
+      if (!is_prepared(name) && !preparing_here) {
         const std::string& sql = texts.emplace_back(call.sql);
         if (PQsendPrepare(conn, name.c_str(), sql.c_str(), 0, nullptr) != 1) abandon_pipeline(name);
         answers.push_back(Answer{i, true});

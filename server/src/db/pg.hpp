@@ -130,6 +130,7 @@ class Connection {
 
  private:
   Rows check(PGresult* result, std::string_view what);
+  bool is_prepared(std::string_view name) const;  // on this connection, since it was (re)made
   [[noreturn]] void abandon_pipeline(std::string_view what);
 
   std::unique_ptr<PGconn, decltype(&PQfinish)> conn_;
