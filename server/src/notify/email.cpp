@@ -122,8 +122,8 @@ EmailText kind_text(std::string_view kind, Payload& p) {
     // One notice per member per deposit run (migration 0015): the run's commissions summed.
     const std::int64_t count = p.integer("commissions");
     const std::string amount = p.money("amount_cents");
-    const std::string bonuses = spanish_list(p.texts("bonus_types"), [](const std::string& s) { return body_safe(s); });
-    const std::string periods = spanish_list(p.texts("periods"), [](const std::string& s) { return period_in_spanish(s); });
+    const std::string bonuses = spanish_list(p.texts("bonus_types"), body_safe);
+    const std::string periods = spanish_list(p.texts("periods"), period_in_spanish);
     if (count < 1) p.refuse("the payload's commissions is not positive");
     const std::string what = count == 1 ? "tu comisión " + bonuses
                                         : std::to_string(count) + " comisiones (" + bonuses + ")";

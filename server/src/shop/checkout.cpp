@@ -169,7 +169,6 @@ struct LineArrays {
   std::vector<std::int64_t> quantity, unit_price, unit_pv, discounted_units, discount, total, index;
 };
 
-
 void write_order(nnw::rules::json::Writer& w, const std::string& order_id, const ConfirmRequest& request,
                  const PricedCart& priced, std::string_view placed_at, std::string_view period) {
   const auto& p = priced.parsed;
