@@ -305,7 +305,7 @@ test('the web app, end to end in Chromium', { timeout: 150000 }, async (t) => {
     assert.match(await admin.textContent('#admin-commissions .ok'), /Registradas 1; duplicadas 0/);
     assert.equal(await serverBalance(carlaToken), before, 'pending until the deposit job');
     // The demo also leaves other commissions pending (server/db/seed/demo_pending.sql).
-    const pending = (where) => stack.sql(`SELECT count(*) || ' ' || coalesce(sum(amount_cents), 0) FROM commissions WHERE status = 'PENDING' ${where}`);
+    const pending = (where) => stack.sql(`SELECT count(*) || ' ' || coalesce(sum(amount_cents), 0) FROM commissions_with_status WHERE status = 'PENDING' ${where}`);
     const [count, total] = (await pending('')).split(' ').map(Number);
     const carlaPending = Number((await pending("AND member_id = '00000000-0000-4000-8000-000000001002'")).split(' ')[1]);
     assert.ok(carlaPending >= 125050);

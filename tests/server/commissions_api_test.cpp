@@ -81,7 +81,7 @@ TEST_F(CommissionsApi, DepositJobPaysEachCommissionExactlyOnce) {
   for (int i = 0; i < 300; ++i) (i % 3 ? expected_a : expected_b) += 100 + i;
   EXPECT_EQ(balance(a), expected_a);
   EXPECT_EQ(balance(b), expected_b);
-  EXPECT_EQ(count("SELECT count(*) FROM commissions WHERE status = 'PAID'"), 300);
+  EXPECT_EQ(count("SELECT count(*) FROM commissions_with_status WHERE status = 'PAID'"), 300);
   EXPECT_EQ(count("SELECT count(*) FROM wallet_entries WHERE type = 'COMMISSION_DEPOSIT'"), 300);
   EXPECT_EQ(count("SELECT count(*) FROM wallets w WHERE balance_cents <> "
                   "(SELECT coalesce(sum(amount_cents), 0) FROM wallet_entries e WHERE e.wallet_id = w.id)"), 0);
@@ -107,7 +107,7 @@ TEST_F(CommissionsApi, DepositWorkersSideBySidePayEachCommissionOnce) {
   std::int64_t total = 0;
   for (int i = 0; i < 600; ++i) total += 100 + i;
   EXPECT_EQ(report.amount_cents, total);
-  EXPECT_EQ(count("SELECT count(*) FROM commissions WHERE status = 'PAID'"), 600);
+  EXPECT_EQ(count("SELECT count(*) FROM commissions_with_status WHERE status = 'PAID'"), 600);
   EXPECT_EQ(count("SELECT count(DISTINCT commission_id) FROM wallet_entries WHERE type = 'COMMISSION_DEPOSIT'"), 600);
   EXPECT_EQ(count("SELECT sum(balance_cents) FROM wallets"), total);
   EXPECT_EQ(count("SELECT count(*) FROM wallets w WHERE balance_cents <> "

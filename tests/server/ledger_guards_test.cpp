@@ -1,5 +1,6 @@
 // The database's own guarantees, tested with SQL that bypasses the server.
 #include "db/migrations.hpp"
+#include "ledger/commissions.hpp"
 #include "test_server.hpp"
 
 namespace nnw::test_server {
@@ -86,6 +87,30 @@ TEST_F(LedgerGuards, EntrySignsFollowTheirType) {
                              "SELECT id, 1, 'TRANSFER_OUT', 5, 0, 5, 'MXN' FROM wallets RETURNING wallet_id) "
                              "UPDATE wallets SET balance_cents = 5, entry_count = 1 WHERE id IN (SELECT wallet_id FROM e)"), "wallet_entries_check1"));
   EXPECT_EQ(c.exec("SELECT count(*) FROM wallet_entries").int64(0, 0), 0);
+}
+
+// A commission's row never changes; what is left to deposit is the queue, which fills itself
+// whoever records the commission, and a commission is PAID once it has left it (0017).
+TEST_F(LedgerGuards, CommissionsAreAppendOnlyAndQueueThemselvesForTheDeposit) {
+  const std::string a = server().create_member(member_uuid(1), "NN-1");
+  auto c = server().connect();
+  c.exec("INSERT INTO commissions (external_id, member_id, bonus_type, period, amount_cents, currency, source_amount_cents, "
+         "source_currency, rate_micros) SELECT 'sql-' || g, '" + a + "', 'UNINIVEL', '2026-11', 100 * g, 'MXN', 100 * g, 'MXN', "
+         "1000000 FROM generate_series(1, 3) g");
+  EXPECT_EQ(c.exec("SELECT count(*) FROM commissions_pending").int64(0, 0), 3);
+  EXPECT_EQ(c.exec("SELECT string_agg(status, ',' ORDER BY id) FROM commissions_with_status").text(0, 0), "PENDING,PENDING,PENDING");
+  EXPECT_TRUE(mentions(refusal(c, "UPDATE commissions SET amount_cents = 1"), "commissions is append-only"));
+  EXPECT_TRUE(mentions(refusal(c, "DELETE FROM commissions"), "commissions is append-only"));
+  EXPECT_TRUE(mentions(refusal(c, "TRUNCATE commissions CASCADE"), "commissions is append-only"));
+  EXPECT_TRUE(mentions(refusal(c, "UPDATE commissions_pending SET commission_id = commission_id"), "refused"));
+
+  const auto report = server::ledger::deposit_pending_commissions(c, server().database_url(), 2, 2, 10);
+  EXPECT_EQ(report.commissions, 3);
+  EXPECT_EQ(report.batches, 2);
+  EXPECT_EQ(c.exec("SELECT count(*) FROM commissions_pending").int64(0, 0), 0);
+  EXPECT_EQ(c.exec("SELECT count(*) FROM commissions_with_status c JOIN wallet_entries e ON e.commission_id = c.id "
+                   "WHERE c.status = 'PAID' AND c.paid_at = e.created_at AND e.amount_cents = c.amount_cents").int64(0, 0), 3);
+  EXPECT_EQ(balance(a), 600);
 }
 
 TEST_F(LedgerGuards, MigrationsAreRecordedWithChecksumsAndRerunsAreNoOps) {

@@ -92,7 +92,7 @@ TEST_F(ServerProcess, SchedulerRunsDueJobsThenStopsWithTheServer) {
   std::int64_t deposited = 0;
   for (int i = 0; i < 200 && deposited == 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    deposited = server().connect().exec("SELECT count(*) FROM commissions WHERE status = 'PAID'").int64(0, 0);
+    deposited = server().connect().exec("SELECT count(*) FROM commissions_with_status WHERE status = 'PAID'").int64(0, 0);
   }
   EXPECT_EQ(deposited, 1);
   EXPECT_EQ(balance(a), 12345);

@@ -26,7 +26,7 @@ t AS (SELECT type, coalesce(total, 0) AS total FROM by_type),
 money AS (
   SELECT
     (SELECT coalesce(sum(balance_cents), 0) FROM wallets) AS balances,
-    (SELECT coalesce(sum(amount_cents), 0) FROM commissions WHERE status = 'PAID') AS deposits,
+    (SELECT coalesce(sum(amount_cents), 0) FROM commissions_with_status WHERE status = 'PAID') AS deposits,
     (SELECT coalesce(sum(wallet_cents), 0) FROM orders) AS payments,
     (SELECT coalesce(sum(wallet_cents), 0) FROM orders WHERE status = 'CANCELLED') AS refunds,
     (SELECT coalesce(sum(amount_cents), 0) FROM withdrawals) AS held,
@@ -61,7 +61,7 @@ SELECT json_build_object(
                                         GROUP BY idempotency_key, type HAVING count(*) > 1) d),
   'deposited_twice', (SELECT count(*) FROM (SELECT 1 FROM wallet_entries WHERE type = 'COMMISSION_DEPOSIT'
                                              GROUP BY commission_id HAVING count(*) > 1) d),
-  'paid_not_deposited', (SELECT count(*) FROM commissions c WHERE c.status = 'PAID' AND NOT EXISTS
+  'paid_not_deposited', (SELECT count(*) FROM commissions_with_status c WHERE c.status = 'PAID' AND NOT EXISTS
                           (SELECT 1 FROM wallet_entries x WHERE x.type = 'COMMISSION_DEPOSIT' AND x.commission_id = c.id)),
   'withdrawals_paid_cents', (SELECT paid_out FROM money)
 )`;
@@ -84,7 +84,7 @@ export async function ledgerDigest(databaseUrl) {
     (SELECT string_agg(concat_ws(',', id, status), ';' ORDER BY id) FROM withdrawals),
     (SELECT string_agg(concat_ws(',', id, status), ';' ORDER BY id) FROM orders),
     (SELECT concat_ws(',', count(*), max(id)) FROM transfers),
-    (SELECT string_agg(concat_ws(',', id, status), ';' ORDER BY id) FROM commissions),
+    (SELECT string_agg(concat_ws(',', id, status), ';' ORDER BY id) FROM commissions_with_status),
     (SELECT count(*) FROM members), (SELECT count(*) FROM idempotency_keys), (SELECT count(*) FROM audit_log),
     (SELECT count(*) FROM totp_enrolments), (SELECT count(*) FROM products),
     (SELECT count(*) FROM travel_events), (SELECT count(*) FROM loyalty_rewards WHERE status <> 'PENDIENTE')))`);

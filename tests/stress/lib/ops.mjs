@@ -196,7 +196,7 @@ export async function verifyModel(world) {
   compare('withdrawal', await table(`SELECT id, status FROM withdrawals WHERE member_id IN (${ours})`), world.acked.withdrawals);
   compare('order', await table(`SELECT id, status FROM orders WHERE member_id IN (${ours})`), world.acked.orders);
   const paid = new Map([...world.acked.commissions.keys()].map((id) => [id, 'PAID']));
-  compare('commission', await table(`SELECT id, status FROM commissions WHERE member_id IN (${ours})`), paid);
+  compare('commission', await table(`SELECT id, status FROM commissions_with_status WHERE member_id IN (${ours})`), paid);
   const adjustments = Number(await world.sql(`SELECT count(*) FROM audit_log WHERE action = 'wallet.adjust' AND target IN (SELECT id::text FROM (${ours}) m)`));
   if (adjustments !== world.acked.adjustments) miss(`adjustments: ${adjustments} in the database for the stress members, ${world.acked.adjustments} acknowledged`);
   return mismatches;
