@@ -80,6 +80,22 @@ TEST_F(LedgerGuards, AnEntryThatDoesNotContinueItsChain_IsRefused) {
   EXPECT_EQ(balance(a), 10015);
 }
 
+// The chain check, once per statement, stands in for a foreign key on the entries' wallet (0018).
+TEST_F(LedgerGuards, EntriesOfAWalletThatDoesNotExistAreRefused_AndWalletsAreNeverRemoved) {
+  const std::string a = server().create_member(member_uuid(1), "NN-1");
+  server().fund(a, 10000);
+  auto c = server().connect();
+  const std::int64_t missing = c.exec("SELECT max(id) + 1000 FROM wallets").int64(0, 0);
+  EXPECT_TRUE(mentions(refusal(c, std::string(kEntryColumns) + "VALUES (" + std::to_string(missing) + ", 1, 'ADJUSTMENT_CREDIT', 5, 0, 5, 'MXN')"),
+                       "entries name wallet " + std::to_string(missing) + ", which does not exist"));
+  EXPECT_TRUE(mentions(refusal(c, "DELETE FROM wallets"), "wallets are never removed or renumbered: DELETE refused"));
+  EXPECT_TRUE(mentions(refusal(c, "TRUNCATE wallets"), "TRUNCATE refused"));
+  // id is an identity column: DEFAULT is the one value an UPDATE may give it.
+  EXPECT_TRUE(mentions(refusal(c, "UPDATE wallets SET id = DEFAULT"), "UPDATE refused"));
+  EXPECT_EQ(c.exec("SELECT count(*) FROM wallet_entries").int64(0, 0), 1);
+  EXPECT_EQ(balance(a), 10000);
+}
+
 TEST_F(LedgerGuards, EntrySignsFollowTheirType) {
   const std::string a = server().create_member(member_uuid(1), "NN-1");
   auto c = server().connect();
