@@ -63,11 +63,13 @@ SELECT json_build_object(
                                              GROUP BY commission_id HAVING count(*) > 1) d),
   'paid_not_deposited', (SELECT count(*) FROM commissions_with_status c WHERE c.status = 'PAID' AND NOT EXISTS
                           (SELECT 1 FROM wallet_entries x WHERE x.type = 'COMMISSION_DEPOSIT' AND x.commission_id = c.id)),
+  'deposited_still_pending', (SELECT count(*) FROM commissions_pending p JOIN wallet_entries x
+                               ON x.type = 'COMMISSION_DEPOSIT' AND x.commission_id = p.commission_id),
   'withdrawals_paid_cents', (SELECT paid_out FROM money)
 )`;
 
 export const VIOLATION_FIELDS = ['chain_breaks', 'balance_not_sum', 'negative', 'conservation_off_cents',
-  'type_totals_off', 'key_twice', 'deposited_twice', 'paid_not_deposited'];
+  'type_totals_off', 'key_twice', 'deposited_twice', 'paid_not_deposited', 'deposited_still_pending'];
 
 /** Runs every check; returns the figures and the list of violated invariants. */
 export async function checkInvariants(databaseUrl) {
