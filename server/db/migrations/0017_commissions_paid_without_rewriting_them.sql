@@ -17,8 +17,15 @@ CREATE TABLE commissions_pending (
   commission_id bigint PRIMARY KEY REFERENCES commissions (id)
 );
 INSERT INTO commissions_pending (commission_id) SELECT id FROM commissions WHERE status = 'PENDING';
+-- A queue row is added when its commission is recorded and deleted when it is deposited;
+-- nothing else changes it (refuse_change would call the queue append-only, which it is not).
+CREATE FUNCTION refuse_queue_update() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION '% rows are only added and deleted: UPDATE refused', TG_TABLE_NAME
+    USING ERRCODE = 'insufficient_privilege';
+END $$;
 CREATE TRIGGER commissions_pending_no_update BEFORE UPDATE ON commissions_pending
-  FOR EACH ROW EXECUTE FUNCTION refuse_change();
+  FOR EACH ROW EXECUTE FUNCTION refuse_queue_update();
 
 CREATE FUNCTION commissions_queue_recorded() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

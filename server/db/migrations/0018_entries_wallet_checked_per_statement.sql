@@ -1,10 +1,11 @@
 -- An entry's wallet is checked once per statement, by the chain check, instead of once per
 -- entry by a foreign key. The key's trigger ran one lookup in wallets for every entry, after
 -- the statement had already locked and moved that very wallet: 85 ms of a 10,000-commission
--- deposit batch (docs/benchmarks-server.md). The chain check joins every new entry's wallet
--- anyway (to compare its entry_count); it now also refuses an entry whose wallet does not
--- exist. What the key also guaranteed, that a wallet with entries is never removed, is now
--- stricter: no wallet is ever deleted, truncated or renumbered.
+-- deposit batch under EXPLAIN ANALYZE (docs/server.md "Database guarantees"). The chain
+-- check joins every new entry's wallet anyway (to compare its entry_count); it now also
+-- refuses an entry whose wallet does not exist. What the key also guaranteed, that a wallet
+-- with entries is never removed, is now stricter: no wallet is ever deleted, truncated or
+-- renumbered.
 
 CREATE OR REPLACE FUNCTION check_entries_chain() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
