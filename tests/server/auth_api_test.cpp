@@ -12,6 +12,8 @@ TEST_F(AuthApi, HealthIsPublic_ReadinessChecksTheDatabase) {
   EXPECT_EQ(ready.status, 200) << ready.body;
   const auto metrics = server().call({"GET", "/metrics", "", "", {}, {}});
   EXPECT_NE(metrics.body.find("nnw_http_requests_total{route=\"/readyz\",status=\"200\"} 1"), std::string::npos) << metrics.body;
+  EXPECT_NE(metrics.body.find("nnw_http_request_duration_seconds_count{route=\"/readyz\",status=\"200\"} 1\n"), std::string::npos)
+      << metrics.body;
 }
 
 TEST_F(AuthApi, MissingForgedOrExpiredTokens_Get401WithAClearCode) {

@@ -162,7 +162,8 @@ TEST_F(TransferBatch, ATransferTheDatabaseRefusesIsRetriedAloneAndTheRestBook) {
   connection.exec("CREATE TRIGGER refuse_4242 BEFORE INSERT ON transfers FOR EACH ROW EXECUTE FUNCTION refuse_4242()");
 
   // One lane, held up on X's wallet lock while five transfers queue behind it: they form one batch.
-  server::ledger::TransferBatcher batcher(server().app().pool(), server().app().rules(), 1, 64);
+  server::Metrics metrics;
+  server::ledger::TransferBatcher batcher(server().app().pool(), server().app().rules(), metrics, 1, 64);
   auto holder = server().connect();
   holder.exec("BEGIN");
   holder.exec("SELECT 1 FROM wallets WHERE member_id = '" + x + "' FOR UPDATE");
@@ -187,7 +188,14 @@ TEST_F(TransferBatch, ATransferTheDatabaseRefusesIsRetriedAloneAndTheRestBook) {
     }
   }
   EXPECT_EQ(booked, 4);
-  EXPECT_EQ(batcher.stats().isolated_total, 5u);
+  // Seven transactions: the blocked transfer alone, the batch of five, then each of the five alone.
+  const std::string exported = metrics.render(server().app().pool().stats(), 0);
+  EXPECT_NE(exported.find("\nnnw_transfers_isolated_total 5\n"), std::string::npos) << exported;
+  EXPECT_NE(exported.find("\nnnw_transfer_batch_size_bucket{le=\"1\"} 6\n"), std::string::npos) << exported;
+  EXPECT_NE(exported.find("\nnnw_transfer_batch_size_bucket{le=\"4\"} 6\n"), std::string::npos) << exported;
+  EXPECT_NE(exported.find("\nnnw_transfer_batch_size_bucket{le=\"8\"} 7\n"), std::string::npos) << exported;
+  EXPECT_NE(exported.find("\nnnw_transfer_batch_size_sum 11\n"), std::string::npos) << exported;
+  EXPECT_NE(exported.find("\nnnw_transfer_batch_size_count 7\n"), std::string::npos) << exported;
   EXPECT_EQ(balance(a), 100000 - 1000);
   EXPECT_EQ(balance(b), 1000);
   EXPECT_EQ(sql_int("SELECT count(*) FROM idempotency_keys WHERE key = 'q4242'"), 0);

@@ -234,8 +234,9 @@ std::vector<TransferReply> book_transfers(db::Connection& connection, const nnw:
   return db::retrying_transaction(connection, [&](db::Connection& tx) { return book_in(tx, rules, commands); });
 }
 
-TransferBatcher::TransferBatcher(db::Pool& pool, const nnw::rules::Engine& rules, std::size_t lanes, std::size_t batch_max)
-    : pool_(pool), rules_(rules), batch_max_(std::max<std::size_t>(1, batch_max)) {
+TransferBatcher::TransferBatcher(db::Pool& pool, const nnw::rules::Engine& rules, Metrics& metrics, std::size_t lanes,
+                                 std::size_t batch_max)
+    : pool_(pool), rules_(rules), metrics_(metrics), batch_max_(std::max<std::size_t>(1, batch_max)) {
   for (std::size_t i = 0; i < std::max<std::size_t>(1, lanes); ++i) lanes_.push_back(std::make_unique<Lane>());
   for (auto& lane : lanes_) threads_.emplace_back([this, &lane = *lane] { run_lane(lane); });
 }
@@ -259,11 +260,6 @@ TransferReply TransferBatcher::submit(TransferCommand command) {
   }
   lane.queued.notify_one();
   return reply.get();
-}
-
-TransferBatcherStats TransferBatcher::stats() const {
-  std::lock_guard lock(mutex_);
-  return stats_;
 }
 
 // The oldest transfers first, up to batch_max; a second transfer with a key already in the
@@ -303,6 +299,7 @@ void TransferBatcher::book(std::vector<Pending*>& batch) {
       for (auto* pending : batch) pending->reply.set_value(TransferReply{busy, http::status::service_unavailable, {}, false});
       return;
     }
+    metrics_.observe_transfer_batch(batch.size());
     auto replies = book_transfers(**lease, rules_.config(), commands);
     for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->reply.set_value(std::move(replies[i]));
   } catch (const db::DbError& error) {
@@ -313,10 +310,7 @@ void TransferBatcher::book(std::vector<Pending*>& batch) {
       for (auto* pending : batch) pending->reply.set_exception(std::current_exception());
       return;
     }
-    {
-      std::lock_guard lock(mutex_);
-      stats_.isolated_total += batch.size();
-    }
+    metrics_.count_transfers_isolated(batch.size());
     for (auto* pending : batch) {
       std::vector<Pending*> alone{pending};
       book(alone);

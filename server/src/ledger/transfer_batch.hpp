@@ -27,6 +27,7 @@
 #include "http/api.hpp"
 #include "ledger/transfer.hpp"
 #include "nnw/rules/engine.hpp"
+#include "observability/metrics.hpp"
 
 namespace nnw::server::ledger {
 
@@ -48,13 +49,11 @@ struct TransferReply {
 std::vector<TransferReply> book_transfers(db::Connection& connection, const nnw::rules::RulesConfig& rules,
                                           const std::vector<const TransferCommand*>& commands);
 
-struct TransferBatcherStats {
-  std::uint64_t isolated_total = 0;  // commands retried alone after their batch failed
-};
-
 class TransferBatcher {
  public:
-  TransferBatcher(db::Pool& pool, const nnw::rules::Engine& rules, std::size_t lanes, std::size_t batch_max);
+  // Every batch's size, and every transfer retried alone, is reported to `metrics`.
+  TransferBatcher(db::Pool& pool, const nnw::rules::Engine& rules, Metrics& metrics, std::size_t lanes,
+                  std::size_t batch_max);
   ~TransferBatcher();  // books what is queued, then stops the lanes
   TransferBatcher(const TransferBatcher&) = delete;
   TransferBatcher& operator=(const TransferBatcher&) = delete;
@@ -62,7 +61,6 @@ class TransferBatcher {
   // Queues the transfer and waits for its batch. Throws what booking it threw (db::DbError
   // when the database failed: the caller answers 503 and the client replays its key).
   TransferReply submit(TransferCommand command);
-  TransferBatcherStats stats() const;
 
  private:
   struct Pending {
@@ -79,11 +77,11 @@ class TransferBatcher {
 
   db::Pool& pool_;
   const nnw::rules::Engine& rules_;
+  Metrics& metrics_;
   const std::size_t batch_max_;
-  mutable std::mutex mutex_;  // guards every lane's queue, stopping_ and stats_
+  std::mutex mutex_;  // guards every lane's queue and stopping_
   std::vector<std::unique_ptr<Lane>> lanes_;
   bool stopping_ = false;
-  TransferBatcherStats stats_;
   std::vector<std::thread> threads_;
 };
 

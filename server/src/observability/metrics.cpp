@@ -10,17 +10,49 @@ std::string seconds_from_us(std::int64_t us) {
   const std::string fraction = std::to_string(us % 1000000);
   return std::to_string(us / 1000000) + "." + std::string(6 - fraction.size(), '0') + fraction;
 }
+
+// The _bucket lines (cumulative, "le" printed by format_bound, then +Inf), _sum and _count of
+// one histogram; `labels` are its other labels, "" for none.
+template <std::size_t Bounds, typename FormatBound>
+void append_histogram(std::string& out, const std::string& name, const std::string& labels,
+                      const std::array<std::int64_t, Bounds>& bounds, const std::array<std::uint64_t, Bounds + 1>& buckets,
+                      std::uint64_t count, const std::string& sum, FormatBound format_bound) {
+  const std::string prefix = labels.empty() ? "{" : "{" + labels + ",";
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i <= Bounds; ++i) {
+    cumulative += buckets[i];
+    const std::string le = i < Bounds ? format_bound(bounds[i]) : "+Inf";
+    out += name + "_bucket" + prefix + "le=\"" + le + "\"} " + std::to_string(cumulative) + "\n";
+  }
+  const std::string braces = labels.empty() ? "" : "{" + labels + "}";
+  out += name + "_sum" + braces + " " + sum + "\n";
+  out += name + "_count" + braces + " " + std::to_string(count) + "\n";
+}
 }  // namespace
+
+template <std::size_t Bounds>
+void Metrics::Histogram<Bounds>::observe(const std::array<std::int64_t, Bounds>& bounds, std::int64_t value) {
+  std::size_t bucket = 0;
+  while (bucket < bounds.size() && value > bounds[bucket]) ++bucket;
+  ++buckets[bucket];
+  ++count;
+  sum += value;
+}
 
 void Metrics::observe_request(std::string_view route, int status, std::int64_t duration_us) {
   std::lock_guard lock(mutex_);
   ++requests_[{std::string(route), status}];
-  Histogram& histogram = latency_[std::string(route)];
-  std::size_t bucket = 0;
-  while (bucket < kLatencyBucketsUs.size() && duration_us > kLatencyBucketsUs[bucket]) ++bucket;
-  ++histogram.buckets[bucket];
-  ++histogram.count;
-  histogram.sum_us += duration_us;
+  latency_[{std::string(route), status}].observe(kLatencyBucketsUs, duration_us);
+}
+
+void Metrics::observe_transfer_batch(std::size_t transfers) {
+  std::lock_guard lock(mutex_);
+  transfer_batches_.observe(kBatchSizeBuckets, static_cast<std::int64_t>(transfers));
+}
+
+void Metrics::count_transfers_isolated(std::size_t transfers) {
+  std::lock_guard lock(mutex_);
+  transfers_isolated_ += transfers;
 }
 
 void Metrics::count_ledger_entry(std::string_view type, std::int64_t amount_cents) {
@@ -45,19 +77,12 @@ std::string Metrics::render(const db::PoolStats& pool, std::int64_t in_flight) c
     out += "nnw_http_requests_total{route=\"" + key.first + "\",status=\"" + std::to_string(key.second) + "\"} " +
            std::to_string(count) + "\n";
   }
-  out += "# HELP nnw_http_request_duration_seconds Request latency by route pattern.\n"
+  out += "# HELP nnw_http_request_duration_seconds Request latency by route pattern and status.\n"
          "# TYPE nnw_http_request_duration_seconds histogram\n";
-  for (const auto& [route, histogram] : latency_) {
-    std::uint64_t cumulative = 0;
-    for (std::size_t i = 0; i <= kLatencyBucketsUs.size(); ++i) {
-      cumulative += histogram.buckets[i];
-      // Bucket bounds are printed as decimal seconds from integer microseconds.
-      const std::string le = i < kLatencyBucketsUs.size() ? seconds_from_us(kLatencyBucketsUs[i]) : "+Inf";
-      out += "nnw_http_request_duration_seconds_bucket{route=\"" + route + "\",le=\"" + le + "\"} " +
-             std::to_string(cumulative) + "\n";
-    }
-    out += "nnw_http_request_duration_seconds_sum{route=\"" + route + "\"} " + seconds_from_us(histogram.sum_us) + "\n";
-    out += "nnw_http_request_duration_seconds_count{route=\"" + route + "\"} " + std::to_string(histogram.count) + "\n";
+  for (const auto& [key, histogram] : latency_) {
+    const std::string labels = "route=\"" + key.first + "\",status=\"" + std::to_string(key.second) + "\"";
+    append_histogram(out, "nnw_http_request_duration_seconds", labels, kLatencyBucketsUs, histogram.buckets,
+                     histogram.count, seconds_from_us(histogram.sum), seconds_from_us);
   }
   out += "# HELP nnw_http_in_flight Requests being handled now.\n# TYPE nnw_http_in_flight gauge\n";
   out += "nnw_http_in_flight " + std::to_string(in_flight) + "\n";
@@ -81,6 +106,14 @@ std::string Metrics::render(const db::PoolStats& pool, std::int64_t in_flight) c
   for (const auto& [job, value] : jobs_) {
     out += "nnw_job_items_total{job=\"" + job + "\"} " + std::to_string(value.second) + "\n";
   }
+  out += "# HELP nnw_transfer_batch_size Transfers per database transaction of the transfer batcher.\n"
+         "# TYPE nnw_transfer_batch_size histogram\n";
+  append_histogram(out, "nnw_transfer_batch_size", "", kBatchSizeBuckets, transfer_batches_.buckets,
+                   transfer_batches_.count, std::to_string(transfer_batches_.sum),
+                   [](std::int64_t bound) { return std::to_string(bound); });
+  out += "# HELP nnw_transfers_isolated_total Transfers retried alone after their batch failed.\n"
+         "# TYPE nnw_transfers_isolated_total counter\n";
+  out += "nnw_transfers_isolated_total " + std::to_string(transfers_isolated_) + "\n";
   return out;
 }
 

@@ -1,8 +1,10 @@
 #pragma once
-// Prometheus text-format metrics: requests by route and status, latency histograms by route,
-// pool usage, and ledger counters. Thread-safe; rendering takes a consistent snapshot.
+// Prometheus text-format metrics: requests by route and status, latency histograms by route
+// and status, pool usage, ledger counters, and the sizes of the transfer batches. Thread-safe;
+// rendering takes a consistent snapshot.
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -18,23 +20,35 @@ class Metrics {
   // Upper bounds of the latency buckets, in microseconds (the last bucket is +Inf).
   static constexpr std::array<std::int64_t, 12> kLatencyBucketsUs = {250,    500,    1000,   2500,   5000,    10000,
                                                                       25000,  50000,  100000, 250000, 1000000, 5000000};
+  // Upper bounds of the transfers-per-batch buckets (the last bucket is +Inf): how much the
+  // group commit gathers (docs/server.md "Transfers in batches"), what NNW_TRANSFER_LANES and
+  // NNW_TRANSFER_BATCH_MAX are tuned by.
+  static constexpr std::array<std::int64_t, 8> kBatchSizeBuckets = {1, 2, 4, 8, 16, 32, 64, 256};
 
   void observe_request(std::string_view route, int status, std::int64_t duration_us);
   void count_ledger_entry(std::string_view type, std::int64_t amount_cents);
   void count_job(std::string_view job, std::int64_t items);
+  // One database transaction of `transfers` transfers (an isolated retry is a batch of one).
+  void observe_transfer_batch(std::size_t transfers);
+  // Transfers retried one at a time because the batch they were in failed.
+  void count_transfers_isolated(std::size_t transfers);
   std::string render(const db::PoolStats& pool, std::int64_t in_flight) const;
 
  private:
+  template <std::size_t Bounds>
   struct Histogram {
-    std::array<std::uint64_t, kLatencyBucketsUs.size() + 1> buckets{};
+    std::array<std::uint64_t, Bounds + 1> buckets{};
     std::uint64_t count = 0;
-    std::int64_t sum_us = 0;
+    std::int64_t sum = 0;
+    void observe(const std::array<std::int64_t, Bounds>& bounds, std::int64_t value);
   };
   mutable std::mutex mutex_;
   std::map<std::pair<std::string, int>, std::uint64_t> requests_;
-  std::map<std::string, Histogram> latency_;
+  std::map<std::pair<std::string, int>, Histogram<kLatencyBucketsUs.size()>> latency_;  // µs
   std::map<std::string, std::pair<std::uint64_t, std::int64_t>> ledger_entries_;  // count, Σ |amount|
   std::map<std::string, std::pair<std::uint64_t, std::int64_t>> jobs_;            // runs, items
+  Histogram<kBatchSizeBuckets.size()> transfer_batches_;
+  std::uint64_t transfers_isolated_ = 0;
 };
 
 }  // namespace nnw::server

@@ -1,0 +1,60 @@
+// The Prometheus text the server exports: histograms are cumulative, labelled by route and
+// status, and their sums are exact.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "observability/metrics.hpp"
+
+namespace nnw::server {
+namespace {
+
+bool has_line(const std::string& text, const std::string& line) { return text.find("\n" + line + "\n") != std::string::npos; }
+
+std::string rendered(const Metrics& metrics) { return "\n" + metrics.render(db::PoolStats{}, 0); }
+
+TEST(Metrics, RequestLatencyIsAHistogramPerRouteAndStatus) {
+  Metrics metrics;
+  metrics.observe_request("/v1/transfers", 201, 300);
+  metrics.observe_request("/v1/transfers", 201, 2500);
+  metrics.observe_request("/v1/transfers", 422, 6000000);
+  const std::string text = rendered(metrics);
+
+  EXPECT_TRUE(has_line(text, R"(nnw_http_requests_total{route="/v1/transfers",status="201"} 2)")) << text;
+  EXPECT_TRUE(has_line(text, R"(nnw_http_requests_total{route="/v1/transfers",status="422"} 1)")) << text;
+  // 300 µs is above the 250 µs bound; 2,500 µs is exactly on its bound, which counts it ("le").
+  EXPECT_TRUE(has_line(text, R"(nnw_http_request_duration_seconds_bucket{route="/v1/transfers",status="201",le="0.000250"} 0)")) << text;
+  EXPECT_TRUE(has_line(text, R"(nnw_http_request_duration_seconds_bucket{route="/v1/transfers",status="201",le="0.000500"} 1)")) << text;
+  EXPECT_TRUE(has_line(text, R"(nnw_http_request_duration_seconds_bucket{route="/v1/transfers",status="201",le="0.002500"} 2)")) << text;
+  EXPECT_TRUE(has_line(text, R"(nnw_http_request_duration_seconds_bucket{route="/v1/transfers",status="201",le="+Inf"} 2)")) << text;
+  EXPECT_TRUE(has_line(text, R"(nnw_http_request_duration_seconds_sum{route="/v1/transfers",status="201"} 0.002800)")) << text;
+  EXPECT_TRUE(has_line(text, R"(nnw_http_request_duration_seconds_count{route="/v1/transfers",status="201"} 2)")) << text;
+  // Past the last bound (5 s): only +Inf counts it.
+  EXPECT_TRUE(has_line(text, R"(nnw_http_request_duration_seconds_bucket{route="/v1/transfers",status="422",le="5.000000"} 0)")) << text;
+  EXPECT_TRUE(has_line(text, R"(nnw_http_request_duration_seconds_bucket{route="/v1/transfers",status="422",le="+Inf"} 1)")) << text;
+  EXPECT_TRUE(has_line(text, R"(nnw_http_request_duration_seconds_sum{route="/v1/transfers",status="422"} 6.000000)")) << text;
+}
+
+TEST(Metrics, TransferBatchSizesAndIsolatedRetriesAreExported_EvenBeforeTheFirstBatch) {
+  Metrics metrics;
+  std::string text = rendered(metrics);
+  EXPECT_TRUE(has_line(text, R"(nnw_transfer_batch_size_bucket{le="+Inf"} 0)")) << text;
+  EXPECT_TRUE(has_line(text, "nnw_transfer_batch_size_count 0")) << text;
+  EXPECT_TRUE(has_line(text, "nnw_transfers_isolated_total 0")) << text;
+
+  for (const std::size_t size : {1, 3, 3, 64, 300}) metrics.observe_transfer_batch(size);
+  metrics.count_transfers_isolated(3);
+  text = rendered(metrics);
+  EXPECT_TRUE(has_line(text, R"(nnw_transfer_batch_size_bucket{le="1"} 1)")) << text;
+  EXPECT_TRUE(has_line(text, R"(nnw_transfer_batch_size_bucket{le="2"} 1)")) << text;
+  EXPECT_TRUE(has_line(text, R"(nnw_transfer_batch_size_bucket{le="4"} 3)")) << text;
+  EXPECT_TRUE(has_line(text, R"(nnw_transfer_batch_size_bucket{le="64"} 4)")) << text;
+  EXPECT_TRUE(has_line(text, R"(nnw_transfer_batch_size_bucket{le="256"} 4)")) << text;
+  EXPECT_TRUE(has_line(text, R"(nnw_transfer_batch_size_bucket{le="+Inf"} 5)")) << text;
+  EXPECT_TRUE(has_line(text, "nnw_transfer_batch_size_sum 371")) << text;
+  EXPECT_TRUE(has_line(text, "nnw_transfer_batch_size_count 5")) << text;
+  EXPECT_TRUE(has_line(text, "nnw_transfers_isolated_total 3")) << text;
+}
+
+}  // namespace
+}  // namespace nnw::server
