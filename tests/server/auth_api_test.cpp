@@ -16,6 +16,22 @@ TEST_F(AuthApi, HealthIsPublic_ReadinessChecksTheDatabase) {
       << metrics.body;
 }
 
+// A newer build migrated the database ahead of this one (a rolling deploy): this instance
+// answers 503 on /readyz until the schema is again the one it was built for.
+TEST_F(AuthApi, ReadinessFailsWhileTheSchemaIsNotTheOneThisBuildMigratesTo) {
+  auto c = server().connect();
+  c.exec("INSERT INTO schema_migrations (version, name, checksum) "
+         "SELECT max(version) + 1, 'from_a_newer_build', 'x' FROM schema_migrations");
+  const auto unready = server().call({"GET", "/readyz", "", "", {}, {}});
+  EXPECT_EQ(unready.status, 503) << unready.body;
+  EXPECT_EQ(unready.json().at("error").at("code"), "not_ready");
+  EXPECT_EQ(unready.json().at("error").at("message"), "migrations are not current");
+  EXPECT_EQ(unready.header("retry-after"), "1");
+  EXPECT_EQ(server().call({"GET", "/healthz", "", "", {}, {}}).status, 200);  // the process itself is fine
+  c.exec("DELETE FROM schema_migrations WHERE name = 'from_a_newer_build'");
+  EXPECT_EQ(server().call({"GET", "/readyz", "", "", {}, {}}).status, 200);
+}
+
 TEST_F(AuthApi, MissingForgedOrExpiredTokens_Get401WithAClearCode) {
   const std::string a = server().create_member(member_uuid(1), "NN-1");
   const std::string target = "/v1/members/" + a + "/wallet";
