@@ -4,6 +4,7 @@
 // keep the limits exact across batches.
 #include <chrono>
 #include <future>
+#include <optional>
 #include <thread>
 
 #include "ledger/transfer_batch.hpp"
@@ -199,6 +200,56 @@ TEST_F(TransferBatch, ATransferTheDatabaseRefusesIsRetriedAloneAndTheRestBook) {
   EXPECT_EQ(balance(a), 100000 - 1000);
   EXPECT_EQ(balance(b), 1000);
   EXPECT_EQ(sql_int("SELECT count(*) FROM idempotency_keys WHERE key = 'q4242'"), 0);
+}
+
+// A transfer waiting for its batch holds no worker thread. The test server has 8; twelve
+// transfers wait behind a lock on their sender's wallet, and a wallet read still gets a
+// worker and is answered. (When each waiting transfer held a worker, the read queued behind
+// them until the lock was released; the batches were capped at the pool's size.)
+TEST_F(TransferBatch, TransfersWaitingForTheirBatchHoldNoWorkerThread) {
+  start(rules_with_high_transfer_limits());
+  const std::string a = server().create_member(member_uuid(1), "NN-1");
+  const std::string b = server().create_member(member_uuid(2), "NN-2");
+  server().fund(a, 100000);
+  const std::string token = member_token(a);
+  // Declared before the holder, so that on any early return the holder goes first: its lock
+  // is released and every request still out completes before its future is destroyed.
+  std::vector<std::future<HttpResult>> waiting, calls;
+  auto holder = server().connect();
+  holder.exec("BEGIN");
+  holder.exec("SELECT 1 FROM wallets WHERE member_id = '" + a + "' FOR UPDATE");
+  for (int i = 0; i < 12; ++i) {
+    waiting.push_back(std::async(std::launch::async, [&, i] {
+      return server().call({"POST", "/v1/transfers", R"({"to_member_number":"NN-2","amount_cents":10})", token,
+                            "wait-" + std::to_string(i), {}});
+    }));
+  }
+  // Each request below needs a worker. The wait is a liveness guard, not a timing: with
+  // every worker held by a waiting transfer, it would never be answered.
+  const auto answered = [&](const Call& call) -> std::optional<HttpResult> {
+    calls.push_back(std::async(std::launch::async, [&, call] { return server().call(call); }));
+    if (calls.back().wait_for(std::chrono::seconds(60)) != std::future_status::ready) return std::nullopt;
+    return calls.back().get();
+  };
+  // All twelve reach the server: the in-flight gauge counts them while they wait.
+  std::optional<HttpResult> metrics;
+  for (int polls = 0; polls < 600; ++polls) {
+    metrics = answered({"GET", "/metrics", "", "", {}, {}});
+    if (!metrics || metrics->body.find("\nnnw_http_in_flight 13\n") != std::string::npos) break;  // twelve and this one
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  const auto read = metrics ? answered({"GET", "/v1/members/" + b + "/wallet", "", member_token(b), {}, {}}) : std::nullopt;
+  int done_early = 0;
+  for (auto& transfer : waiting) done_early += transfer.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+  holder.exec("COMMIT");
+  EXPECT_EQ(done_early, 0);
+  ASSERT_TRUE(metrics.has_value()) << "no worker answered /metrics while the transfers waited";
+  EXPECT_NE(metrics->body.find("\nnnw_http_in_flight 13\n"), std::string::npos) << metrics->body;
+  ASSERT_TRUE(read.has_value()) << "no worker answered the wallet read while the transfers waited";
+  EXPECT_EQ(read->status, 200) << read->body;
+  for (auto& transfer : waiting) EXPECT_EQ(transfer.get().status, 201);
+  EXPECT_EQ(balance(a), 100000 - 12 * 10);
+  EXPECT_EQ(balance(b), 12 * 10);
 }
 
 // A busy sender's batches find their idempotency keys one index descent each, however many

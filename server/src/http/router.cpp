@@ -1,6 +1,7 @@
 #include "http/router.hpp"
 
 #include <algorithm>
+#include <future>
 
 #include "app.hpp"
 #include "auth/auth.hpp"
@@ -56,35 +57,58 @@ const Route* Router::match(RequestContext& ctx) const {
   return nullptr;
 }
 
-Response Router::handle(RequestContext& ctx) const {
+std::optional<Response> Router::run(RequestContext& ctx, const Reply& reply) const {
+  const Route* route = match(ctx);
+  if (route == nullptr) {
+    if (!ctx.route.empty()) return error_response(ctx, method_not_allowed());
+    ctx.route = "unmatched";
+    return error_response(ctx, not_found("no such endpoint"));
+  }
+  if (!route->roles.empty()) {
+    auto principal = authenticate(ctx);
+    if (!principal.ok()) return error_response(ctx, principal.error());
+    ctx.principal = principal.value();
+    if (std::find(route->roles.begin(), route->roles.end(), ctx.principal->role) == route->roles.end()) {
+      return error_response(ctx, forbidden("this endpoint is not open to the " +
+                                           std::string(role_name(ctx.principal->role)) + " role"));
+    }
+  }
+  if (route->deferred != nullptr) {
+    route->deferred(ctx, reply);
+    return std::nullopt;
+  }
+  return route->handler(ctx);
+}
+
+std::optional<Response> Router::handle(RequestContext& ctx, const Reply& reply) const {
   try {
-    const Route* route = match(ctx);
-    if (route == nullptr) {
-      if (!ctx.route.empty()) return error_response(ctx, method_not_allowed());
-      ctx.route = "unmatched";
-      return error_response(ctx, not_found("no such endpoint"));
-    }
-    if (!route->roles.empty()) {
-      auto principal = authenticate(ctx);
-      if (!principal.ok()) return error_response(ctx, principal.error());
-      ctx.principal = principal.value();
-      if (std::find(route->roles.begin(), route->roles.end(), ctx.principal->role) == route->roles.end()) {
-        return error_response(ctx, forbidden("this endpoint is not open to the " +
-                                             std::string(role_name(ctx.principal->role)) + " role"));
-      }
-    }
-    return route->handler(ctx);
+    return run(ctx, reply);
+  } catch (...) {
+    return answer_exception(ctx, std::current_exception());
+  }
+}
+
+Response Router::handle(RequestContext& ctx) const {
+  std::promise<Response> answered;
+  auto later = answered.get_future();
+  if (auto now = handle(ctx, [&answered](Response response) { answered.set_value(std::move(response)); })) return std::move(*now);
+  return later.get();
+}
+
+Response answer_exception(RequestContext& ctx, std::exception_ptr failed) {
+  try {
+    std::rethrow_exception(failed);
   } catch (const db::DbError& error) {
-    // The database is away or failed mid-request: nothing was committed that the client
-    // could not find again by replaying its idempotency key.
     log_event(LogLevel::error, {{"request_id", ctx.request_id}, {"sqlstate", error.sqlstate()}, {"db_error", error.what()}});
     ApiError unavailable{http::status::service_unavailable, "unavailable", "the ledger database is unavailable; retry", {}, 1, {}};
     return error_response(ctx, unavailable);
   } catch (const std::exception& error) {
     log_event(LogLevel::error, {{"request_id", ctx.request_id}, {"exception", error.what()}});
-    ApiError internal{http::status::internal_server_error, "internal", "an internal error occurred", {}, {}, {}};
-    return error_response(ctx, internal);
+  } catch (...) {
+    log_event(LogLevel::error, {{"request_id", ctx.request_id}, {"exception", "not a std::exception"}});
   }
+  ApiError internal{http::status::internal_server_error, "internal", "an internal error occurred", {}, {}, {}};
+  return error_response(ctx, internal);
 }
 
 }  // namespace nnw::server

@@ -2,7 +2,10 @@
 // Method + path pattern → handler, with the roles allowed to call it. Patterns are literal
 // segments and {name} parameters: "/v1/withdrawals/{id}/cancel".
 
+#include <exception>
+#include <functional>
 #include <initializer_list>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -11,24 +14,40 @@
 namespace nnw::server {
 
 using Handler = Response (*)(RequestContext&);
+// Answers a request later, from any thread, exactly once.
+using Reply = std::function<void(Response)>;
+// A handler that answers through `reply` instead of returning: it waits for something (a
+// transfer for its batch) without holding the thread it was called on. If it throws, it has
+// not handed `reply` on, and the router answers the exception.
+using DeferredHandler = void (*)(RequestContext&, Reply reply);
 
 struct Route {
   http::verb method;
   std::string_view pattern;
   std::vector<Role> roles;  // empty: public, no token needed
-  Handler handler;
+  Handler handler = nullptr;
+  DeferredHandler deferred = nullptr;  // instead of handler
 };
+
+// The answer to a handler's exception: 503 when the database failed (nothing was committed
+// that the client could not find again by replaying its idempotency key), else 500; logged
+// with the request id either way.
+Response answer_exception(RequestContext& ctx, std::exception_ptr failed);
 
 class Router {
  public:
   explicit Router(std::vector<Route> routes) : routes_(std::move(routes)) {}
 
-  // Authenticates, authorizes and runs the matching handler. Never throws: an escaping
-  // exception is a bug and becomes a 500 carrying the request id.
+  // Authenticates, authorizes and runs the matching handler. Returns its response, or
+  // nothing when a deferred handler took `reply` (it answers there, later). Never throws: an
+  // escaping exception is a bug and becomes a 500 carrying the request id.
+  std::optional<Response> handle(RequestContext& ctx, const Reply& reply) const;
+  // The same, waiting for a deferred handler's answer.
   Response handle(RequestContext& ctx) const;
 
  private:
   const Route* match(RequestContext& ctx) const;
+  std::optional<Response> run(RequestContext& ctx, const Reply& reply) const;
   std::vector<Route> routes_;
 };
 

@@ -3,10 +3,12 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/concurrent_channel.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <memory>
 #include <random>
 
 #include "http/poke_socket.hpp"
@@ -66,6 +68,19 @@ void log_request(const RequestContext& ctx, const Response& response, std::int64
   log_event(LogLevel::info, std::move(fields));
 }
 
+// The router's response. A deferred handler (a transfer waiting for its batch) answers
+// later from another thread; meanwhile this coroutine is suspended and its thread serves
+// other requests, so the worker pool's size does not bound how many transfers wait at once.
+net::awaitable<Response> answer(const Router& router, RequestContext& ctx) {
+  using Later = net::experimental::concurrent_channel<void(boost::system::error_code, Response)>;
+  auto later = std::make_shared<Later>(co_await net::this_coro::executor, 1);
+  auto now = router.handle(ctx, [later](Response response) {
+    later->try_send(boost::system::error_code{}, std::move(response));  // room for one: never refused
+  });
+  if (now) co_return std::move(*now);
+  co_return co_await later->async_receive(net::use_awaitable);
+}
+
 // Runs one request to its response on the worker pool; the session coroutine awaits it.
 net::awaitable<Response> respond(net::thread_pool& workers, App& app, const Router& router, const Request& request) {
   const auto started = std::chrono::steady_clock::now();
@@ -87,7 +102,7 @@ net::awaitable<Response> respond(net::thread_pool& workers, App& app, const Rout
             ctx.route = "static";
             co_return std::move(*file);
           }
-          co_return router.handle(ctx);
+          co_return co_await answer(router, ctx);
         },
         net::use_awaitable);
     app.in_flight().fetch_sub(1);

@@ -1,6 +1,7 @@
 #include "ledger/transfer_batch.hpp"
 
 #include <algorithm>
+#include <future>
 #include <map>
 #include <set>
 #include <utility>
@@ -250,24 +251,32 @@ TransferBatcher::~TransferBatcher() {
   for (auto& thread : threads_) thread.join();
 }
 
-TransferReply TransferBatcher::submit(TransferCommand command) {
+void TransferBatcher::submit(TransferCommand command, Done done) {
   Lane& lane = *lanes_[std::hash<std::string>{}(command.request.from_member_id) % lanes_.size()];
-  Pending pending{std::move(command), {}};
-  auto reply = pending.reply.get_future();
+  auto pending = std::make_unique<Pending>(Pending{std::move(command), std::move(done)});
   {
     std::lock_guard lock(mutex_);
-    lane.queue.push_back(&pending);
+    lane.queue.push_back(std::move(pending));
   }
   lane.queued.notify_one();
+}
+
+TransferReply TransferBatcher::submit(TransferCommand command) {
+  std::promise<TransferReply> outcome;
+  auto reply = outcome.get_future();
+  submit(std::move(command), [&outcome](std::exception_ptr failed, TransferReply booked) {
+    if (failed) outcome.set_exception(failed);
+    else outcome.set_value(std::move(booked));
+  });
   return reply.get();
 }
 
 // The oldest transfers first, up to batch_max; a second transfer with a key already in the
 // batch waits for a later one (where it finds the first's stored response).
-std::vector<TransferBatcher::Pending*> TransferBatcher::take_batch(Lane& lane) {
+std::vector<std::unique_ptr<TransferBatcher::Pending>> TransferBatcher::take_batch(Lane& lane) {
   std::unique_lock lock(mutex_);
   lane.queued.wait(lock, [&] { return stopping_ || !lane.queue.empty(); });
-  std::vector<Pending*> batch;
+  std::vector<std::unique_ptr<Pending>> batch;
   std::set<KeyOf> keys;
   for (auto it = lane.queue.begin(); it != lane.queue.end() && batch.size() < batch_max_;) {
     const auto& command = (*it)->command;
@@ -275,7 +284,7 @@ std::vector<TransferBatcher::Pending*> TransferBatcher::take_batch(Lane& lane) {
       ++it;
       continue;
     }
-    batch.push_back(*it);
+    batch.push_back(std::move(*it));
     it = lane.queue.erase(it);
   }
   return batch;
@@ -283,8 +292,10 @@ std::vector<TransferBatcher::Pending*> TransferBatcher::take_batch(Lane& lane) {
 
 void TransferBatcher::run_lane(Lane& lane) {
   for (;;) {
-    auto batch = take_batch(lane);
-    if (batch.empty()) return;  // stopping, and nothing is queued
+    const auto taken = take_batch(lane);
+    if (taken.empty()) return;  // stopping, and nothing is queued
+    std::vector<Pending*> batch;
+    for (const auto& pending : taken) batch.push_back(pending.get());
     book(batch);
   }
 }
@@ -296,18 +307,18 @@ void TransferBatcher::book(std::vector<Pending*>& batch) {
     auto lease = pool_.acquire();
     if (!lease) {
       const ApiError busy{http::status::service_unavailable, "overloaded", "no database connection is free; retry shortly", {}, 1, {}};
-      for (auto* pending : batch) pending->reply.set_value(TransferReply{busy, http::status::service_unavailable, {}, false});
+      for (auto* pending : batch) pending->done(nullptr, TransferReply{busy, http::status::service_unavailable, {}, false});
       return;
     }
     metrics_.observe_transfer_batch(batch.size());
     auto replies = book_transfers(**lease, rules_.config(), commands);
-    for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->reply.set_value(std::move(replies[i]));
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->done(nullptr, std::move(replies[i]));
   } catch (const db::DbError& error) {
     // A lost database fails every transfer alike (503; the clients replay their keys). Any
     // other failure is retried one transfer at a time, so one transfer the database refuses
     // for a reason of its own never takes the rest of its batch down with it.
     if (batch.size() == 1 || error.is_connection_lost()) {
-      for (auto* pending : batch) pending->reply.set_exception(std::current_exception());
+      for (auto* pending : batch) pending->done(std::current_exception(), {});
       return;
     }
     metrics_.count_transfers_isolated(batch.size());
@@ -316,7 +327,7 @@ void TransferBatcher::book(std::vector<Pending*>& batch) {
       book(alone);
     }
   } catch (...) {
-    for (auto* pending : batch) pending->reply.set_exception(std::current_exception());
+    for (auto* pending : batch) pending->done(std::current_exception(), {});
   }
 }
 

@@ -15,7 +15,7 @@
 #include <cstddef>
 #include <deque>
 #include <exception>
-#include <future>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -58,20 +58,28 @@ class TransferBatcher {
   TransferBatcher(const TransferBatcher&) = delete;
   TransferBatcher& operator=(const TransferBatcher&) = delete;
 
-  // Queues the transfer and waits for its batch. Throws what booking it threw (db::DbError
-  // when the database failed: the caller answers 503 and the client replays its key).
+  // Called once per transfer, on a lane thread, when its batch is done: with the reply, or
+  // with what booking it threw (db::DbError when the database failed: the caller answers 503
+  // and the client replays its key). It must not throw, and should only hand the outcome on:
+  // the lane books nothing else while it runs.
+  using Done = std::function<void(std::exception_ptr failed, TransferReply reply)>;
+
+  // Queues the transfer; `done` gets its outcome. Nothing waits meanwhile: a request holds
+  // no thread while its transfer is queued, so a batch can gather every transfer in flight.
+  void submit(TransferCommand command, Done done);
+  // Queues the transfer and waits for its outcome; throws what booking it threw.
   TransferReply submit(TransferCommand command);
 
  private:
   struct Pending {
     TransferCommand command;
-    std::promise<TransferReply> reply;
+    Done done;
   };
   struct Lane {
     std::condition_variable queued;
-    std::deque<Pending*> queue;
+    std::deque<std::unique_ptr<Pending>> queue;
   };
-  std::vector<Pending*> take_batch(Lane& lane);
+  std::vector<std::unique_ptr<Pending>> take_batch(Lane& lane);
   void run_lane(Lane& lane);
   void book(std::vector<Pending*>& batch);
 

@@ -17,7 +17,7 @@ std::vector<Route> all() {
       {verb::post, "/v1/members", {service}, create_member},
       {verb::get, "/v1/members/{member_id}/wallet", {member, admin}, get_wallet},
       {verb::get, "/v1/members/{member_id}/wallet/entries", {member, admin}, list_wallet_entries},
-      {verb::post, "/v1/transfers", {member}, create_transfer},
+      {verb::post, "/v1/transfers", {member}, nullptr, create_transfer},
       {verb::post, "/v1/commissions", {service}, create_commissions},
       {verb::post, "/v1/jobs/{job}", {admin, service}, run_job},
       {verb::post, "/v1/admin/adjustments", {admin}, create_adjustment},

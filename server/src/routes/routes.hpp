@@ -23,7 +23,7 @@ Response demo_login(RequestContext& ctx);
 Response get_wallet(RequestContext& ctx);
 Response list_wallet_entries(RequestContext& ctx);
 // transfers.cpp
-Response create_transfer(RequestContext& ctx);
+void create_transfer(RequestContext& ctx, Reply reply);
 // commissions.cpp
 Response create_commissions(RequestContext& ctx);
 // jobs.cpp

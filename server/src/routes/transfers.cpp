@@ -43,24 +43,29 @@ ApiResult<ledger::TransferRequest> read_transfer(const RequestContext& ctx) {
 
 }  // namespace
 
-// Transfers are booked in batches (ledger/transfer_batch.hpp); this thread waits for its own.
-Response create_transfer(RequestContext& ctx) {
+// Transfers are booked in batches (ledger/transfer_batch.hpp): the request is answered when
+// its batch is done, and holds no thread meanwhile.
+void create_transfer(RequestContext& ctx, Reply reply) {
   auto request = read_transfer(ctx);
-  if (!request.ok()) return error_response(ctx, request.error());
+  if (!request.ok()) return reply(error_response(ctx, request.error()));
   auto key = idempotency_key(ctx);
-  if (!key.ok()) return error_response(ctx, key.error());
+  if (!key.ok()) return reply(error_response(ctx, key.error()));
   ledger::TransferCommand command{std::move(request.value()), ctx.principal->subject, request_hash(ctx.request)};
   command.request.idempotency_key = std::move(key.value());
   const std::int64_t amount_cents = command.request.amount_cents;
-  ledger::TransferReply reply = ctx.app.transfers().submit(std::move(command));
-  if (reply.error) return error_response(ctx, *reply.error);
-  if (!reply.replayed) {
-    ctx.app.metrics().count_ledger_entry(ledger::kTransferOut, -amount_cents);
-    ctx.app.metrics().count_ledger_entry(ledger::kTransferIn, amount_cents);
-  }
-  Response response = json_response(ctx, reply.status, std::move(reply.body));
-  if (reply.replayed) response.set("Idempotent-Replayed", "true");
-  return response;
+  // Runs on the lane thread: it only dresses the reply and hands it back to the request.
+  auto answer = [&ctx, reply = std::move(reply), amount_cents](std::exception_ptr failed, ledger::TransferReply booked) {
+    if (failed) return reply(answer_exception(ctx, failed));
+    if (booked.error) return reply(error_response(ctx, *booked.error));
+    if (!booked.replayed) {
+      ctx.app.metrics().count_ledger_entry(ledger::kTransferOut, -amount_cents);
+      ctx.app.metrics().count_ledger_entry(ledger::kTransferIn, amount_cents);
+    }
+    Response response = json_response(ctx, booked.status, std::move(booked.body));
+    if (booked.replayed) response.set("Idempotent-Replayed", "true");
+    reply(std::move(response));
+  };
+  ctx.app.transfers().submit(std::move(command), std::move(answer));
 }
 
 }  // namespace nnw::server::routes
