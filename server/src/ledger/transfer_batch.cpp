@@ -303,32 +303,35 @@ void TransferBatcher::run_lane(Lane& lane) {
 void TransferBatcher::book(std::vector<Pending*>& batch) {
   std::vector<const TransferCommand*> commands;
   for (const auto* pending : batch) commands.push_back(&pending->command);
+  std::vector<TransferReply> replies;
+  std::exception_ptr failed;
   try {
     auto lease = pool_.acquire();
     if (!lease) {
       const ApiError busy{http::status::service_unavailable, "overloaded", "no database connection is free; retry shortly", {}, 1, {}};
-      for (auto* pending : batch) pending->done(nullptr, TransferReply{busy, http::status::service_unavailable, {}, false});
-      return;
+      replies.assign(batch.size(), TransferReply{busy, http::status::service_unavailable, {}, false});
+    } else {
+      metrics_.observe_transfer_batch(batch.size());
+      replies = book_transfers(**lease, rules_.config(), commands);
     }
-    metrics_.observe_transfer_batch(batch.size());
-    auto replies = book_transfers(**lease, rules_.config(), commands);
-    for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->done(nullptr, std::move(replies[i]));
   } catch (const db::DbError& error) {
     // A lost database fails every transfer alike (503; the clients replay their keys). Any
     // other failure is retried one transfer at a time, so one transfer the database refuses
     // for a reason of its own never takes the rest of its batch down with it.
-    if (batch.size() == 1 || error.is_connection_lost()) {
-      for (auto* pending : batch) pending->done(std::current_exception(), {});
+    if (batch.size() > 1 && !error.is_connection_lost()) {
+      metrics_.count_transfers_isolated(batch.size());
+      for (auto* pending : batch) {
+        std::vector<Pending*> alone{pending};
+        book(alone);
+      }
       return;
     }
-    metrics_.count_transfers_isolated(batch.size());
-    for (auto* pending : batch) {
-      std::vector<Pending*> alone{pending};
-      book(alone);
-    }
+    failed = std::current_exception();
   } catch (...) {
-    for (auto* pending : batch) pending->done(std::current_exception(), {});
+    failed = std::current_exception();
   }
+  // Delivered outside the try: a `done` that threw must not have its batch answered twice.
+  for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->done(failed, failed ? TransferReply{} : std::move(replies[i]));
 }
 
 }  // namespace nnw::server::ledger
