@@ -275,6 +275,58 @@ TEST_F(SyncApi, ACommitThroughOneInstancePokesClientsOfAnother) {
   EXPECT_GT(std::stoull(std::string(everyone.at("xid").as_string())), poked_xid);
 }
 
+// A wallet entry's change row names its entry (migration 0019): the pull builds its payload
+// from the entry, field for field. A row written before that carries its payload and is served
+// as stored. Each row holds exactly one of the two, and only a WALLET_ENTRY row may name one.
+TEST_F(SyncApi, AWalletEntryChangeServesItsEntry_AndAStoredPayloadAsStored) {
+  std::string cursor = in_step(b);
+  ASSERT_EQ(transfer(b, "NN-1", 2500, "t-1").status, 201);
+  const auto changes = pull_until(b, cursor, 1);
+  ASSERT_EQ(kinds_of(changes), std::vector<std::string>{"WALLET_ENTRY"});
+  const auto& payload = changes.at(0).at("payload").as_object();
+  auto c = server().connect();
+  const auto row = c.exec(
+      "SELECT c.entry_id, c.payload IS NULL, e.type, e.amount_cents, e.balance_after_cents, e.currency, e.transfer_id, "
+      "to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+      "FROM member_changes c JOIN wallet_entries e ON e.id = c.entry_id WHERE c.id = " +
+      std::to_string(changes.at(0).at("id").as_int64()));
+  ASSERT_EQ(row.size(), 1);
+  EXPECT_EQ(row.text(0, 1), "t");  // the row keeps no copy
+  EXPECT_EQ(payload.at("entry_id").as_int64(), row.int64(0, 0));
+  EXPECT_EQ(payload.at("type").as_string(), row.text(0, 2));
+  EXPECT_EQ(payload.at("amount_cents").as_int64(), row.int64(0, 3));
+  EXPECT_EQ(payload.at("amount_cents").as_int64(), -2500);
+  EXPECT_EQ(payload.at("balance_after_cents").as_int64(), row.int64(0, 4));
+  EXPECT_EQ(payload.at("currency").as_string(), row.text(0, 5));
+  EXPECT_EQ(payload.at("transfer_id").as_int64(), row.int64(0, 6));
+  EXPECT_EQ(payload.at("created_at").as_string(), row.text(0, 7));
+  EXPECT_TRUE(payload.at("order_id").is_null());
+  EXPECT_TRUE(payload.at("withdrawal_id").is_null());
+  EXPECT_EQ(payload.size(), 9U);
+
+  // As a row written before 0019 was: the payload stored, no entry named.
+  c.exec("INSERT INTO member_changes (member_id, kind, payload) VALUES ('" + b +
+         "', 'WALLET_ENTRY', '{\"entry_id\": 1, \"type\": \"ADJUSTMENT_CREDIT\", \"stored\": true}')");
+  const auto stored = pull_until(b, cursor, 1);
+  ASSERT_EQ(kinds_of(stored), std::vector<std::string>{"WALLET_ENTRY"});
+  EXPECT_EQ(stored.at(0).at("payload").at("stored"), true);
+  EXPECT_EQ(stored.at(0).at("payload").at("type"), "ADJUSTMENT_CREDIT");
+
+  const auto refused = [&](const std::string& values) {
+    try {
+      c.exec("INSERT INTO member_changes (member_id, kind, payload, entry_id) VALUES ('" + b + "', " + values + ")");
+      return false;
+    } catch (const server::db::DbError& e) {
+      return std::string(e.what()).find("member_changes_payload_or_entry") != std::string::npos;
+    }
+  };
+  EXPECT_TRUE(refused("'WALLET_ENTRY', NULL, NULL"));        // neither
+  EXPECT_TRUE(refused("'WALLET_ENTRY', '{}', 1"));           // both
+  EXPECT_TRUE(refused("'ORDER', NULL, 1"));                  // another kind naming an entry
+  const auto count = c.exec("SELECT count(*) FROM member_changes WHERE member_id = '" + b + "' AND kind = 'WALLET_ENTRY'");
+  EXPECT_EQ(count.int64(0, 0), 3);  // funding, the transfer, the stored row: nothing refused was written
+}
+
 TEST_F(SyncApi, ThePokeSocketWantsAMembersToken) {
   EXPECT_THROW(PokeClient(server().port(), ""), boost::system::system_error);
   EXPECT_THROW(PokeClient(server().port(), admin_token()), boost::system::system_error);
