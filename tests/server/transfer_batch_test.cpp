@@ -1,6 +1,6 @@
 // Transfers booked in batches (ledger/transfer_batch.hpp), called directly so a test decides
 // what one batch holds: each transfer is decided as if it ran alone after the earlier ones,
-// a refused one releases its key and books nothing, and the sender's running count and total
+// a refused one stores no key and books nothing, and the sender's running count and total
 // keep the limits exact across batches.
 #include <chrono>
 #include <future>
@@ -81,7 +81,7 @@ TEST_F(TransferBatch, EachTransferIsDecidedAfterTheEarlierOnesOfItsBatch) {
   EXPECT_EQ(balance(a), 0);
 }
 
-TEST_F(TransferBatch, NothingBookedRollsBackEveryClaim) {
+TEST_F(TransferBatch, NothingBookedStoresNoKey) {
   const std::string a = server().create_member(member_uuid(1), "NN-1");
   server().create_member(member_uuid(2), "NN-2");
   const auto replies = book({command(a, "NN-2", 5, "r1"), command(a, "NN-9", 5, "r2")});
@@ -254,8 +254,8 @@ TEST_F(TransferBatch, TransfersWaitingForTheirBatchHoldNoWorkerThread) {
 
 // A busy sender's batches find their idempotency keys one index descent each, however many
 // keys the sender used before. With the principal leading the primary key, the generic plan
-// read every earlier key of the principal to settle a batch (migration 0012).
-TEST_F(TransferBatch, SettlingABatchReadsOnlyItsOwnKeysOfABusySender) {
+// read every earlier key of the principal to look up a batch's keys (migration 0012).
+TEST_F(TransferBatch, LookingUpABatchsKeysReadsOnlyThoseKeysOfABusySender) {
   const std::string a = server().create_member(member_uuid(1), "NN-1");
   auto connection = server().connect();
   connection.exec("INSERT INTO idempotency_keys (principal, key, request_hash, status_code, response_body) "
@@ -264,16 +264,12 @@ TEST_F(TransferBatch, SettlingABatchReadsOnlyItsOwnKeysOfABusySender) {
   // principal as the index condition and filter its 3,000 keys.
   connection.exec("INSERT INTO idempotency_keys (principal, key, request_hash, status_code, response_body) "
                   "SELECT 'other-' || (g % 2000), 'other-' || g, 'h', 201, '{}' FROM generate_series(1, 4000) g");
-  connection.exec("INSERT INTO idempotency_keys (principal, key, request_hash, status_code, response_body) "
-                  "VALUES ('" + a + "', 'now-1', 'h', 0, ''), ('" + a + "', 'now-2', 'h', 0, ''), ('" + a + "', 'now-3', 'h', 0, '')");
   connection.exec("ANALYZE idempotency_keys");
   connection.exec("SET plan_cache_mode = force_generic_plan");
-  connection.exec("PREPARE settle (text[], text[], int[], text[], text[], text[]) AS " +
-                  std::string(server::sql::idempotency_settle_many.text));
-  const std::string principals = "'{" + a + "," + a + "}'";
+  connection.exec("PREPARE lookup (text[], text[]) AS " + std::string(server::sql::idempotency_lookup_many.text));
+  const std::string principals = "'{" + a + "," + a + "," + a + "}'";
   const auto plan = boost::json::parse(connection.exec(
-      "EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE settle(" + principals + ", '{now-1,now-2}', '{201,201}', '{a,b}', '{" + a +
-      "}', '{now-3}')").text(0, 0));
+      "EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE lookup(" + principals + ", '{earlier-7,earlier-2999,new-1}')").text(0, 0));
   // Every row the plan read and threw away, over all its nodes.
   std::int64_t removed = 0;
   std::vector<const boost::json::object*> nodes{&plan.at(0).at("Plan").as_object()};
@@ -287,10 +283,39 @@ TEST_F(TransferBatch, SettlingABatchReadsOnlyItsOwnKeysOfABusySender) {
     }
   }
   EXPECT_LT(removed, 10) << boost::json::serialize(plan);
-  connection.exec("DEALLOCATE settle");
+  EXPECT_EQ(plan.at(0).at("Plan").at("Actual Rows").to_number<std::int64_t>(), 2) << boost::json::serialize(plan);
+  connection.exec("DEALLOCATE lookup");
   connection.exec("RESET plan_cache_mode");
-  EXPECT_EQ(sql_int("SELECT count(*) FROM idempotency_keys WHERE key IN ('now-1', 'now-2') AND status_code = 201"), 2);
-  EXPECT_EQ(sql_int("SELECT count(*) FROM idempotency_keys WHERE key = 'now-3'"), 0);
+}
+
+// A key another write stored while a batch ran is found when the batch reads again. Other
+// routes claim their key before they lock the member's wallet, so a batch's lookup may miss a
+// key still in flight; storing it then waits for that write, fails once it commits, and the
+// batch, read again, answers as for any key already used: the stored response, nothing booked.
+TEST_F(TransferBatch, AKeyStoredByAnotherWriteWhileTheBatchRanIsAnsweredAsUsed) {
+  const std::string a = server().create_member(member_uuid(1), "NN-1");
+  server().create_member(member_uuid(2), "NN-2");
+  server().fund(a, 1000);
+  auto holder = server().connect();
+  holder.exec("BEGIN");
+  holder.exec("INSERT INTO idempotency_keys (principal, key, request_hash, status_code, response_body) "
+              "VALUES ('" + a + "', 'raced', 'hash-raced', 0, '')");
+  auto booked = std::async(std::launch::async, [&] { return book({command(a, "NN-2", 100, "raced")}); });
+  // The batch reaches its booking and waits on the holder's key (a liveness bound, not a timing).
+  bool waiting = false;
+  for (int polls = 0; polls < 600 && !waiting; ++polls) {
+    waiting = sql_int("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%transfers%'") > 0;
+    if (!waiting) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  holder.exec("UPDATE idempotency_keys SET status_code = 201, response_body = '{\"stored\":true}' WHERE key = 'raced'");
+  holder.exec("COMMIT");
+  EXPECT_TRUE(waiting);
+  const auto replies = booked.get();
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_TRUE(replies[0].replayed) << code(replies[0]);
+  EXPECT_EQ(replies[0].body, R"({"stored":true})");
+  EXPECT_EQ(sql_int("SELECT count(*) FROM transfers"), 0);
+  EXPECT_EQ(balance(a), 1000);
 }
 
 // A batch's statements run on generic plans, planned once per connection. Left to PostgreSQL's
@@ -308,9 +333,9 @@ TEST_F(TransferBatch, ABatchsStatementsArePlannedOnceNotOnEveryCall) {
   }
   const auto plans = connection.exec(
       "SELECT name, generic_plans, custom_plans FROM pg_prepared_statements WHERE name IN "
-      "('idempotency_claim_many', 'transfer_ids_reserve', 'members_by_numbers_or_ids', 'wallets_lock_by_members', "
-      "'transfer_senders_activity', 'transfers_book', 'idempotency_settle_many') ORDER BY name");
-  ASSERT_EQ(plans.size(), 7);
+      "('transfer_wallets_lock', 'transfer_senders_activity', 'idempotency_lookup_many', 'transfer_ids_reserve', "
+      "'transfers_book') ORDER BY name");
+  ASSERT_EQ(plans.size(), 5);
   for (int row = 0; row < plans.size(); ++row) {
     EXPECT_EQ(plans.int64(row, 1), 3) << plans.text(row, 0);
     EXPECT_EQ(plans.int64(row, 2), 0) << plans.text(row, 0);
@@ -342,6 +367,7 @@ TEST_F(TransferBatch, TheBookingStatementRefusesToBookOtherThanItWasToldAndTheCo
     p.add("{" + std::to_string(from.int64(0, 2) - 100) + "," + std::to_string(to.int64(0, 2) + 100) + "}");
     p.add("{" + std::to_string(from.int64(0, 1) + 1) + "," + std::to_string(to.int64(0, 1) + 1) + "}");
     p.add(told);
+    p.add("{" + a + "}").add("{hash-1}").add("{\"{}\"}");
     return connection.run_pipelined({server::db::Call{{}, "BEGIN", {}},
                                      server::db::Call{server::sql::transfers_book.name, server::sql::transfers_book.text, p},
                                      server::db::Call{{}, "COMMIT", {}}});
@@ -355,9 +381,11 @@ TEST_F(TransferBatch, TheBookingStatementRefusesToBookOtherThanItWasToldAndTheCo
   }
   connection.exec("ROLLBACK");
   EXPECT_EQ(sql_int("SELECT count(*) FROM transfers"), 0);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM idempotency_keys WHERE key = 'book-1'"), 0);
   EXPECT_EQ(balance(a), 1000);
   book(1);  // the same batch, told right
   EXPECT_EQ(sql_int("SELECT count(*) FROM transfers"), 1);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM idempotency_keys WHERE key = 'book-1' AND request_hash = 'hash-1' AND status_code = 201"), 1);
   EXPECT_EQ(balance(a), 900);
   EXPECT_EQ(balance(b), 100);
 }

@@ -1,8 +1,10 @@
--- For each sender of a batch ($1) and the start of its local day ($2, from the market
--- calendar): its latest transfer's running count, running total and time (Unix µs); the
--- transfers it made in the last minute and their seconds until the oldest leaves that
--- minute; and the total it sent since its day began. Each is one short index probe on
--- (from_member_id, created_at, sender_seq), whatever the sender sent before (see 0011).
+-- For each pair of a sender ($1) and the start of a local day ($2, from the market calendar):
+-- its latest transfer's running count, running total and time (Unix µs); the transfers it
+-- made in the last minute and their seconds until the oldest leaves that minute; and the
+-- total it sent since that day began. Each is one short index probe on (from_member_id,
+-- created_at, sender_seq), whatever the sender sent before (see 0011). A batch reads this in
+-- the round trip that reads its senders' markets, so it asks for the day start of each
+-- market the rules know (one pair per sender while those days begin at the same instant).
 SELECT s.ord,
        coalesce(latest.sender_seq, 0),
        coalesce(latest.sender_total_cents, 0),

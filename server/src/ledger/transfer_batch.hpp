@@ -1,14 +1,15 @@
 #pragma once
 // Many transfers in one database transaction (docs/server.md "Transfers in batches"): the
-// idempotency claims, the reads under the wallets' locks, and the bookings of a whole batch
-// take a fixed handful of statements and one commit, whatever its size. The outcome of each
-// transfer is its own: a refused one releases its key and changes nothing; the others book.
+// reads under the wallets' locks, and the bookings of a whole batch with their idempotency
+// keys, take a fixed handful of statements in two round trips and one commit, whatever its
+// size. The outcome of each transfer is its own: a refused one stores nothing, its key stays
+// free, and it changes nothing; the others book.
 //
 // TransferBatcher gathers the transfers that arrive while a batch is being booked into the
 // next one (group commit), on a few lanes, each booking one batch at a time on a pooled
 // connection. A sender's transfers always take the same lane: two lanes never queue behind
 // each other's lock on one busy sender's wallet, and a hot sender's transfers share batches.
-// Nothing it holds must outlive the process: the database decides every limit, claim and
+// Nothing it holds must outlive the process: the database decides every limit, key and
 // lock, so any number of server instances can book transfers side by side.
 
 #include <condition_variable>
