@@ -23,16 +23,13 @@ std::vector<std::string_view> segments(std::string_view path) {
   return parts;
 }
 
-bool match_pattern(std::string_view pattern, const std::vector<std::string_view>& path,
-                   std::map<std::string, std::string, std::less<>>& params) {
-  const auto parts = segments(pattern);
-  if (parts.size() != path.size()) return false;
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    if (parts[i].size() > 2 && parts[i].front() == '{' && parts[i].back() == '}') {
-      params[std::string(parts[i].substr(1, parts[i].size() - 2))] = std::string(path[i]);
-    } else if (parts[i] != path[i]) {
-      return false;
-    }
+// A parameter segment: "{name}".
+bool is_parameter(std::string_view segment) { return segment.size() > 2 && segment.front() == '{' && segment.back() == '}'; }
+
+bool matches(const std::vector<std::string_view>& pattern, const std::vector<std::string_view>& path) {
+  if (pattern.size() != path.size()) return false;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (!is_parameter(pattern[i]) && pattern[i] != path[i]) return false;
   }
   return true;
 }
@@ -43,25 +40,33 @@ ApiError method_not_allowed() {
 
 }  // namespace
 
-const Route* Router::match(RequestContext& ctx) const {
+Router::Router(std::vector<Route> routes) {
+  for (Route& route : routes) {
+    const auto parts = segments(route.pattern);  // views into the pattern, a literal that outlives the router
+    routes_.push_back(Compiled{std::move(route), parts});
+  }
+}
+
+const Route* Router::find(RequestContext& ctx) const {
   const std::string_view target(ctx.request.target().data(), ctx.request.target().size());
   const auto path = segments(target.substr(0, target.find('?')));
-  for (const Route& route : routes_) {
-    std::map<std::string, std::string, std::less<>> params;
-    if (!match_pattern(route.pattern, path, params)) continue;
-    ctx.route = route.pattern;
-    if (route.method != ctx.request.method()) continue;
-    ctx.path_params = std::move(params);
-    return &route;
+  ctx.route = "unmatched";
+  for (const Compiled& compiled : routes_) {
+    if (!matches(compiled.segments, path)) continue;
+    ctx.route = compiled.route.pattern;
+    if (compiled.route.method != ctx.request.method()) continue;
+    for (std::size_t i = 0; i < path.size(); ++i) {
+      const std::string_view part = compiled.segments[i];
+      if (is_parameter(part)) ctx.path_params[std::string(part.substr(1, part.size() - 2))] = std::string(path[i]);
+    }
+    return &compiled.route;
   }
   return nullptr;
 }
 
-std::optional<Response> Router::run(RequestContext& ctx, const Reply& reply) const {
-  const Route* route = match(ctx);
+std::optional<Response> Router::run(const Route* route, RequestContext& ctx, const Reply& reply) const {
   if (route == nullptr) {
-    if (!ctx.route.empty()) return error_response(ctx, method_not_allowed());
-    ctx.route = "unmatched";
+    if (ctx.route != "unmatched") return error_response(ctx, method_not_allowed());
     return error_response(ctx, not_found("no such endpoint"));
   }
   if (!route->roles.empty()) {
@@ -80,9 +85,9 @@ std::optional<Response> Router::run(RequestContext& ctx, const Reply& reply) con
   return route->handler(ctx);
 }
 
-std::optional<Response> Router::handle(RequestContext& ctx, const Reply& reply) const {
+std::optional<Response> Router::handle(const Route* route, RequestContext& ctx, const Reply& reply) const {
   try {
-    return run(ctx, reply);
+    return run(route, ctx, reply);
   } catch (...) {
     return answer_exception(ctx, std::current_exception());
   }
@@ -91,7 +96,15 @@ std::optional<Response> Router::handle(RequestContext& ctx, const Reply& reply) 
 Response Router::handle(RequestContext& ctx) const {
   std::promise<Response> answered;
   auto later = answered.get_future();
-  if (auto now = handle(ctx, [&answered](Response response) { answered.set_value(std::move(response)); })) return std::move(*now);
+  const Route* route = nullptr;
+  try {
+    route = find(ctx);
+  } catch (...) {
+    return answer_exception(ctx, std::current_exception());
+  }
+  if (auto now = handle(route, ctx, [&answered](Response response) { answered.set_value(std::move(response)); })) {
+    return std::move(*now);
+  }
   return later.get();
 }
 

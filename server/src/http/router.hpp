@@ -36,19 +36,27 @@ Response answer_exception(RequestContext& ctx, std::exception_ptr failed);
 
 class Router {
  public:
-  explicit Router(std::vector<Route> routes) : routes_(std::move(routes)) {}
+  explicit Router(std::vector<Route> routes);
 
-  // Authenticates, authorizes and runs the matching handler. Returns its response, or
-  // nothing when a deferred handler took `reply` (it answers there, later). Never throws: an
-  // escaping exception is a bug and becomes a 500 carrying the request id.
-  std::optional<Response> handle(RequestContext& ctx, const Reply& reply) const;
-  // The same, waiting for a deferred handler's answer.
+  // The route a request names, by method and path alone (no I/O, no authentication): sets
+  // ctx.route and ctx.path_params. nullptr when none does; ctx.route is then "unmatched", or
+  // the pattern of a path that takes other methods.
+  const Route* find(RequestContext& ctx) const;
+  // Authenticates, authorizes and runs `route` (as find() gave it; nullptr answers 404 or 405).
+  // Returns its response, or nothing when a deferred handler took `reply` (it answers there,
+  // later). Never throws: an escaping exception is a bug and becomes a 500 carrying the
+  // request id.
+  std::optional<Response> handle(const Route* route, RequestContext& ctx, const Reply& reply) const;
+  // The same, finding the route first, and waiting for a deferred handler's answer.
   Response handle(RequestContext& ctx) const;
 
  private:
-  const Route* match(RequestContext& ctx) const;
-  std::optional<Response> run(RequestContext& ctx, const Reply& reply) const;
-  std::vector<Route> routes_;
+  struct Compiled {
+    Route route;
+    std::vector<std::string_view> segments;  // of route.pattern
+  };
+  std::optional<Response> run(const Route* route, RequestContext& ctx, const Reply& reply) const;
+  std::vector<Compiled> routes_;
 };
 
 }  // namespace nnw::server

@@ -70,18 +70,22 @@ void log_request(const RequestContext& ctx, const Response& response, std::int64
 
 // The router's response. A deferred handler (a transfer waiting for its batch) answers
 // later from another thread; meanwhile this coroutine is suspended and its thread serves
-// other requests, so the worker pool's size does not bound how many transfers wait at once.
-net::awaitable<Response> answer(const Router& router, RequestContext& ctx) {
+// other requests, so no thread's count bounds how many transfers wait at once.
+net::awaitable<Response> answer(const Router& router, const Route* route, RequestContext& ctx) {
   using Later = net::experimental::concurrent_channel<void(boost::system::error_code, Response)>;
   auto later = std::make_shared<Later>(co_await net::this_coro::executor, 1);
-  auto now = router.handle(ctx, [later](Response response) {
+  auto now = router.handle(route, ctx, [later](Response response) {
     later->try_send(boost::system::error_code{}, std::move(response));  // room for one: never refused
   });
   if (now) co_return std::move(*now);
   co_return co_await later->async_receive(net::use_awaitable);
 }
 
-// Runs one request to its response on the worker pool; the session coroutine awaits it.
+// Runs one request to its response. A deferred route runs here, on the connection's I/O
+// thread: its handler only reads the request and hands it on (a transfer to its batch), and
+// its answer comes back to this thread, so the request crosses threads once each way. Every
+// other request runs on the worker pool, where a handler may wait on the database; the
+// session coroutine awaits it.
 net::awaitable<Response> respond(net::thread_pool& workers, App& app, const Router& router, const Request& request) {
   const auto started = std::chrono::steady_clock::now();
   RequestContext ctx{request, app, request_id_for(request), {}, {}, {}, {}, app.now()};
@@ -95,16 +99,21 @@ net::awaitable<Response> respond(net::thread_pool& workers, App& app, const Rout
     ctx.route = "shed";
     response = shed(ctx, app);
   } else {
-    response = co_await net::co_spawn(
-        workers,
-        [&]() -> net::awaitable<Response> {
-          if (auto file = serve_static(ctx)) {
-            ctx.route = "static";
-            co_return std::move(*file);
-          }
-          co_return co_await answer(router, ctx);
-        },
-        net::use_awaitable);
+    const Route* route = router.find(ctx);
+    if (route != nullptr && route->deferred != nullptr) {
+      response = co_await answer(router, route, ctx);
+    } else {
+      response = co_await net::co_spawn(
+          workers,
+          [&]() -> net::awaitable<Response> {
+            if (auto file = serve_static(ctx)) {
+              ctx.route = "static";
+              co_return std::move(*file);
+            }
+            co_return co_await answer(router, route, ctx);
+          },
+          net::use_awaitable);
+    }
     app.in_flight().fetch_sub(1);
   }
   const auto duration_us =
