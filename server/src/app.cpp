@@ -9,7 +9,8 @@ App::App(Settings settings, nnw::rules::Engine engine)
       pool_(settings_.database_url, settings_.db_pool_size, settings_.db_acquire_timeout),
       engine_(std::move(engine)),
       data_keys_(crypto::KeyRing::parse(settings_.data_keys)),
-      transfers_(pool_, engine_, metrics_, settings_.transfer_lanes, settings_.transfer_batch_max) {
+      transfers_(pool_, engine_, metrics_, settings_.transfer_lanes, settings_.transfer_batch_max,
+                 std::chrono::microseconds(settings_.transfer_linger_us)) {
   const bool serving = !settings_.migrate_only && !settings_.job;
   if (serving && !data_keys_) throw std::runtime_error("NNW_DATA_KEYS is not a valid key ring (id:base64-of-32-bytes,…)");
 }

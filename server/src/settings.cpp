@@ -47,6 +47,7 @@ std::optional<std::string> apply(std::string_view name, std::string_view value, 
   if (name == "worker-threads") return number(1, 1024, s.worker_threads);
   if (name == "transfer-lanes") return number(1, 64, s.transfer_lanes);
   if (name == "transfer-batch-max") return number(1, 1000, s.transfer_batch_max);
+  if (name == "transfer-linger-us") return number(0, 10000, s.transfer_linger_us);
   if (name == "body-limit-bytes") return number(1024, 16 * 1024 * 1024, s.body_limit_bytes);
   if (name == "request-timeout-s") { error = number(1, 3600, seconds); s.request_timeout = std::chrono::seconds(seconds); return error; }
   if (name == "idle-timeout-s") { error = number(1, 3600, seconds); s.idle_timeout = std::chrono::seconds(seconds); return error; }
@@ -64,6 +65,7 @@ constexpr std::pair<const char*, const char*> kEnvironment[] = {
     {"NNW_DB_ACQUIRE_TIMEOUT_MS", "db-acquire-timeout-ms"}, {"NNW_JWT_SECRET", "jwt-secret"}, {"NNW_DATA_KEYS", "data-keys"}, {"NNW_DEMO", "demo"},
     {"NNW_HTTP_THREADS", "http-threads"}, {"NNW_WORKER_THREADS", "worker-threads"},
     {"NNW_TRANSFER_LANES", "transfer-lanes"}, {"NNW_TRANSFER_BATCH_MAX", "transfer-batch-max"},
+    {"NNW_TRANSFER_LINGER_US", "transfer-linger-us"},
     {"NNW_BODY_LIMIT_BYTES", "body-limit-bytes"}, {"NNW_REQUEST_TIMEOUT_S", "request-timeout-s"},
     {"NNW_IDLE_TIMEOUT_S", "idle-timeout-s"}, {"NNW_SHUTDOWN_GRACE_S", "shutdown-grace-s"},
     {"NNW_MAX_IN_FLIGHT", "max-in-flight"}, {"NNW_WEB_ROOT", "web-root"}, {"NNW_RULES_CONFIG", "rules-config"},

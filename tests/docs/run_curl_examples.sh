@@ -22,7 +22,8 @@ done
 # Settings from the caller's environment must not change what the examples see.
 unset NNW_LISTEN NNW_DB_POOL_SIZE NNW_DB_ACQUIRE_TIMEOUT_MS NNW_HTTP_THREADS NNW_WORKER_THREADS \
   NNW_BODY_LIMIT_BYTES NNW_REQUEST_TIMEOUT_S NNW_IDLE_TIMEOUT_S NNW_SHUTDOWN_GRACE_S NNW_MAX_IN_FLIGHT \
-  NNW_WEB_ROOT NNW_RULES_CONFIG NNW_SMTP_URL NNW_SMTP_FROM
+  NNW_WEB_ROOT NNW_RULES_CONFIG NNW_SMTP_URL NNW_SMTP_FROM \
+  NNW_TRANSFER_LANES NNW_TRANSFER_BATCH_MAX NNW_TRANSFER_LINGER_US
 
 # PostgreSQL runs as the postgres user when we are root: it must be able to enter the directory.
 work=$(mktemp -d "${TMPDIR:-/tmp}/nnw-docs.XXXXXX")

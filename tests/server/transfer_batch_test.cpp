@@ -164,7 +164,8 @@ TEST_F(TransferBatch, ATransferTheDatabaseRefusesIsRetriedAloneAndTheRestBook) {
 
   // One lane, held up on X's wallet lock while five transfers queue behind it: they form one batch.
   server::Metrics metrics;
-  server::ledger::TransferBatcher batcher(server().app().pool(), server().app().rules(), metrics, 1, 64);
+  server::ledger::TransferBatcher batcher(server().app().pool(), server().app().rules(), metrics, 1, 64,
+                                         std::chrono::microseconds(500));
   auto holder = server().connect();
   holder.exec("BEGIN");
   holder.exec("SELECT 1 FROM wallets WHERE member_id = '" + x + "' FOR UPDATE");
@@ -200,6 +201,85 @@ TEST_F(TransferBatch, ATransferTheDatabaseRefusesIsRetriedAloneAndTheRestBook) {
   EXPECT_EQ(balance(a), 100000 - 1000);
   EXPECT_EQ(balance(b), 1000);
   EXPECT_EQ(sql_int("SELECT count(*) FROM idempotency_keys WHERE key = 'q4242'"), 0);
+}
+
+// A batch about to start alone waits, at most the linger, for as many transfers as the last
+// batch answered plus those that were waiting: the clients it answered tend to send again at
+// once. Here the last batch took 1 while 3 waited, so the next waits for a 4th and takes all
+// four. Without a linger the three waiting go at once, and the 4th alone after them.
+TEST_F(TransferBatch, ABatchStartingAloneLingersForTheTransfersTheLastOneAnswered) {
+  start(rules_with_high_transfer_limits());
+  const std::string a = server().create_member(member_uuid(1), "NN-1");
+  server().create_member(member_uuid(2), "NN-2");
+  const std::string x = server().create_member(member_uuid(3), "NN-3");
+  server().fund(a, 100000);
+  server().fund(x, 100000);
+  const auto batch_sizes = [&](std::chrono::microseconds linger, const std::string& run) {
+    server::Metrics metrics;
+    {
+      server::ledger::TransferBatcher batcher(server().app().pool(), server().app().rules(), metrics, 1, 64, linger);
+      auto holder = server().connect();
+      holder.exec("BEGIN");
+      holder.exec("SELECT 1 FROM wallets WHERE member_id = '" + x + "' FOR UPDATE");
+      std::vector<std::future<TransferReply>> sent;
+      sent.push_back(std::async(std::launch::async, [&] { return batcher.submit(command(x, "NN-2", 1, run + "-held")); }));
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));  // taken alone, and held
+      for (int i = 0; i < 3; ++i) {
+        sent.push_back(std::async(std::launch::async, [&, i] {
+          return batcher.submit(command(a, "NN-2", 10, run + "-waiting-" + std::to_string(i)));
+        }));
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));  // queued behind it
+      holder.exec("COMMIT");
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));  // within a linger of seconds
+      sent.push_back(std::async(std::launch::async, [&] { return batcher.submit(command(a, "NN-2", 10, run + "-later")); }));
+      for (auto& reply : sent) EXPECT_EQ(code(reply.get()), "booked");
+    }
+    const std::string exported = metrics.render(server().app().pool().stats(), 0);
+    const auto count_line = exported.find("\nnnw_transfer_batch_size_count ");
+    return exported.substr(count_line + 1, exported.find('\n', count_line + 1) - count_line - 1);
+  };
+  EXPECT_EQ(batch_sizes(std::chrono::seconds(10), "linger"), "nnw_transfer_batch_size_count 2");  // 1, then 4
+  EXPECT_EQ(batch_sizes(std::chrono::microseconds(0), "none"), "nnw_transfer_batch_size_count 3");  // 1, 3, then 1
+  EXPECT_EQ(balance(a), 100000 - 8 * 10);
+}
+
+// A second batch starts beside the one being booked only once the queue holds half a batch
+// (here 2 of at most 4): below that the queue waits for the batch in flight, to gather more.
+TEST_F(TransferBatch, ASecondBatchStartsBesideTheFirstOnceHalfABatchIsQueued) {
+  start(rules_with_high_transfer_limits());
+  const std::string a = server().create_member(member_uuid(1), "NN-1");
+  server().create_member(member_uuid(2), "NN-2");
+  const std::string x = server().create_member(member_uuid(3), "NN-3");
+  server().create_member(member_uuid(4), "NN-4");  // the held transfer's recipient: no wallet the others need
+  server().fund(a, 100000);
+  server().fund(x, 100000);
+  server::Metrics metrics;
+  server::ledger::TransferBatcher batcher(server().app().pool(), server().app().rules(), metrics, 2, 4,
+                                         std::chrono::microseconds(0));
+  auto holder = server().connect();
+  holder.exec("BEGIN");
+  holder.exec("SELECT 1 FROM wallets WHERE member_id = '" + x + "' FOR UPDATE");
+  auto held = std::async(std::launch::async, [&] { return batcher.submit(command(x, "NN-4", 1, "held")); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // its batch is being booked, and waits
+  auto first = std::async(std::launch::async, [&] { return batcher.submit(command(a, "NN-2", 10, "first")); });
+  // One queued transfer starts no second batch: it is still waiting while the first batch is held.
+  EXPECT_EQ(first.wait_for(std::chrono::milliseconds(500)), std::future_status::timeout);
+  auto second = std::async(std::launch::async, [&] { return batcher.submit(command(a, "NN-2", 10, "second")); });
+  // Two do, beside the held batch (a liveness bound, not a timing).
+  const bool booked_beside = first.wait_for(std::chrono::seconds(60)) == std::future_status::ready &&
+                             second.wait_for(std::chrono::seconds(60)) == std::future_status::ready;
+  const bool held_meanwhile = held.wait_for(std::chrono::seconds(0)) == std::future_status::timeout;
+  holder.exec("COMMIT");
+  EXPECT_TRUE(booked_beside);
+  EXPECT_TRUE(held_meanwhile);
+  EXPECT_EQ(code(first.get()), "booked");
+  EXPECT_EQ(code(second.get()), "booked");
+  EXPECT_EQ(code(held.get()), "booked");
+  const std::string exported = metrics.render(server().app().pool().stats(), 0);
+  EXPECT_NE(exported.find("\nnnw_transfer_batch_size_bucket{le=\"1\"} 1\n"), std::string::npos) << exported;
+  EXPECT_NE(exported.find("\nnnw_transfer_batch_size_sum 3\n"), std::string::npos) << exported;
+  EXPECT_NE(exported.find("\nnnw_transfer_batch_size_count 2\n"), std::string::npos) << exported;
 }
 
 // A transfer waiting for its batch holds no worker thread. The test server has 8; twelve

@@ -248,10 +248,14 @@ std::vector<TransferReply> book_transfers(db::Connection& connection, const nnw:
 }
 
 TransferBatcher::TransferBatcher(db::Pool& pool, const nnw::rules::Engine& rules, Metrics& metrics, std::size_t lanes,
-                                 std::size_t batch_max)
-    : pool_(pool), rules_(rules), metrics_(metrics), batch_max_(std::max<std::size_t>(1, batch_max)) {
-  for (std::size_t i = 0; i < std::max<std::size_t>(1, lanes); ++i) lanes_.push_back(std::make_unique<Lane>());
-  for (auto& lane : lanes_) threads_.emplace_back([this, &lane = *lane] { run_lane(lane); });
+                                 std::size_t batch_max, std::chrono::microseconds linger)
+    : pool_(pool),
+      rules_(rules),
+      metrics_(metrics),
+      batch_max_(std::max<std::size_t>(1, batch_max)),
+      side_by_side_min_(std::max<std::size_t>(1, batch_max_ / 2)),
+      linger_(linger) {
+  for (std::size_t i = 0; i < std::max<std::size_t>(1, lanes); ++i) threads_.emplace_back([this] { run_lane(); });
 }
 
 TransferBatcher::~TransferBatcher() {
@@ -259,18 +263,22 @@ TransferBatcher::~TransferBatcher() {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
-  for (auto& lane : lanes_) lane->queued.notify_all();
+  queued_.notify_all();
   for (auto& thread : threads_) thread.join();
 }
 
 void TransferBatcher::submit(TransferCommand command, Done done) {
-  Lane& lane = *lanes_[std::hash<std::string>{}(command.request.from_member_id) % lanes_.size()];
   auto pending = std::make_unique<Pending>(Pending{std::move(command), std::move(done)});
+  bool wake = false;
   {
     std::lock_guard lock(mutex_);
-    lane.queue.push_back(std::move(pending));
+    queue_.push_back(std::move(pending));
+    const std::size_t queued = queue_.size();
+    // Only what lets a lane start: the first transfer while none is booked (a lane then
+    // lingers), the one that ends the linger, or half a batch to book beside the others.
+    wake = (booking_ == 0 && (queued == 1 || queued >= expected_)) || queued >= side_by_side_min_;
   }
-  lane.queued.notify_one();
+  if (wake) queued_.notify_all();
 }
 
 TransferReply TransferBatcher::submit(TransferCommand command) {
@@ -283,67 +291,85 @@ TransferReply TransferBatcher::submit(TransferCommand command) {
   return reply.get();
 }
 
-// The oldest transfers first, up to batch_max; a second transfer with a key already in the
-// batch waits for a later one (where it finds the first's stored response).
-std::vector<std::unique_ptr<TransferBatcher::Pending>> TransferBatcher::take_batch(Lane& lane) {
-  std::unique_lock lock(mutex_);
-  lane.queued.wait(lock, [&] { return stopping_ || !lane.queue.empty(); });
-  std::vector<std::unique_ptr<Pending>> batch;
-  std::set<KeyOf> keys;
-  for (auto it = lane.queue.begin(); it != lane.queue.end() && batch.size() < batch_max_;) {
-    const auto& command = (*it)->command;
-    if (!keys.emplace(command.principal, command.request.idempotency_key).second) {
-      ++it;
-      continue;
-    }
-    batch.push_back(std::move(*it));
-    it = lane.queue.erase(it);
-  }
-  return batch;
+bool TransferBatcher::may_start() const {
+  return !queue_.empty() && (booking_ == 0 || queue_.size() >= side_by_side_min_);
 }
 
-void TransferBatcher::run_lane(Lane& lane) {
+// The oldest transfers first, up to batch_max; a second transfer with a key already in the
+// batch waits for a later one (where it finds the first's stored response).
+std::vector<std::unique_ptr<TransferBatcher::Pending>> TransferBatcher::take_batch() {
+  std::unique_lock lock(mutex_);
   for (;;) {
-    const auto taken = take_batch(lane);
+    queued_.wait(lock, [&] { return stopping_ || may_start(); });
+    if (queue_.empty()) return {};  // stopping, and nothing is queued
+    if (!stopping_ && booking_ == 0 && queue_.size() < expected_ && linger_.count() > 0) {
+      queued_.wait_for(lock, linger_, [&] { return stopping_ || queue_.size() >= expected_; });
+      if (!stopping_ && !may_start()) continue;  // another lane took them meanwhile
+      if (queue_.empty()) return {};
+    }
+    std::vector<std::unique_ptr<Pending>> batch;
+    std::set<KeyOf> keys;
+    for (auto it = queue_.begin(); it != queue_.end() && batch.size() < batch_max_;) {
+      const auto& command = (*it)->command;
+      if (!keys.emplace(command.principal, command.request.idempotency_key).second) {
+        ++it;
+        continue;
+      }
+      batch.push_back(std::move(*it));
+      it = queue_.erase(it);
+    }
+    ++booking_;
+    return batch;
+  }
+}
+
+void TransferBatcher::run_lane() {
+  for (;;) {
+    const auto taken = take_batch();
     if (taken.empty()) return;  // stopping, and nothing is queued
     std::vector<Pending*> batch;
     for (const auto& pending : taken) batch.push_back(pending.get());
-    book(batch);
+    std::vector<Outcome> outcomes = book(batch);
+    {
+      std::lock_guard lock(mutex_);
+      --booking_;
+      expected_ = std::min(batch_max_, queue_.size() + batch.size());
+    }
+    queued_.notify_all();
+    // Delivered last, outside any try: each transfer is answered exactly once.
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->done(outcomes[i].failed, std::move(outcomes[i].reply));
   }
 }
 
-void TransferBatcher::book(std::vector<Pending*>& batch) {
+std::vector<TransferBatcher::Outcome> TransferBatcher::book(const std::vector<Pending*>& batch) {
   std::vector<const TransferCommand*> commands;
   for (const auto* pending : batch) commands.push_back(&pending->command);
-  std::vector<TransferReply> replies;
+  std::vector<Outcome> outcomes;
   std::exception_ptr failed;
   try {
     auto lease = pool_.acquire();
     if (!lease) {
       const ApiError busy{http::status::service_unavailable, "overloaded", "no database connection is free; retry shortly", {}, 1, {}};
-      replies.assign(batch.size(), TransferReply{busy, http::status::service_unavailable, {}, false});
-    } else {
-      metrics_.observe_transfer_batch(batch.size());
-      replies = book_transfers(**lease, rules_.config(), commands);
+      return std::vector<Outcome>(batch.size(), Outcome{nullptr, TransferReply{busy, http::status::service_unavailable, {}, false}});
     }
+    metrics_.observe_transfer_batch(batch.size());
+    for (auto& reply : book_transfers(**lease, rules_.config(), commands)) outcomes.push_back(Outcome{nullptr, std::move(reply)});
+    return outcomes;
   } catch (const db::DbError& error) {
     // A lost database fails every transfer alike (503; the clients replay their keys). Any
     // other failure is retried one transfer at a time, so one transfer the database refuses
     // for a reason of its own never takes the rest of its batch down with it.
     if (batch.size() > 1 && !error.is_connection_lost()) {
       metrics_.count_transfers_isolated(batch.size());
-      for (auto* pending : batch) {
-        std::vector<Pending*> alone{pending};
-        book(alone);
-      }
-      return;
+      outcomes.clear();
+      for (Pending* pending : batch) outcomes.push_back(std::move(book({pending}).front()));
+      return outcomes;
     }
     failed = std::current_exception();
   } catch (...) {
     failed = std::current_exception();
   }
-  // Delivered outside the try: a `done` that threw must not have its batch answered twice.
-  for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->done(failed, failed ? TransferReply{} : std::move(replies[i]));
+  return std::vector<Outcome>(batch.size(), Outcome{failed, {}});
 }
 
 }  // namespace nnw::server::ledger

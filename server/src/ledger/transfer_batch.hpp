@@ -5,13 +5,20 @@
 // size. The outcome of each transfer is its own: a refused one stores nothing, its key stays
 // free, and it changes nothing; the others book.
 //
-// TransferBatcher gathers the transfers that arrive while a batch is being booked into the
-// next one (group commit), on a few lanes, each booking one batch at a time on a pooled
-// connection. A sender's transfers always take the same lane: two lanes never queue behind
-// each other's lock on one busy sender's wallet, and a hot sender's transfers share batches.
-// Nothing it holds must outlive the process: the database decides every limit, key and
-// lock, so any number of server instances can book transfers side by side.
+// TransferBatcher gathers the transfers that arrive while batches are being booked into the
+// next one (group commit). One queue feeds up to `lanes` batches booked at once, each on a
+// pooled connection. While the queue is short, one batch at a time: a batch pays its
+// statements' and its commit's fixed costs once, whatever its size, so fewer and larger batches
+// cost the database less per transfer. A batch about to start alone waits up to `linger` for
+// the transfers the last batch answered (their clients tend to send the next one at once): the
+// queue should then hold as many as that batch took, plus those that were already waiting.
+// Once the queue holds half a batch, another batch starts beside the ones being booked: the
+// database then has work for more than one CPU. A sender in two batches at once is booked in
+// queue order: the later batch's lock on its wallet waits for the earlier one's commit.
+// Nothing it holds must outlive the process: the database decides every limit, key and lock,
+// so any number of server instances can book transfers side by side.
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -54,7 +61,7 @@ class TransferBatcher {
  public:
   // Every batch's size, and every transfer retried alone, is reported to `metrics`.
   TransferBatcher(db::Pool& pool, const nnw::rules::Engine& rules, Metrics& metrics, std::size_t lanes,
-                  std::size_t batch_max);
+                  std::size_t batch_max, std::chrono::microseconds linger);
   ~TransferBatcher();  // books what is queued, then stops the lanes
   TransferBatcher(const TransferBatcher&) = delete;
   TransferBatcher& operator=(const TransferBatcher&) = delete;
@@ -76,20 +83,26 @@ class TransferBatcher {
     TransferCommand command;
     Done done;
   };
-  struct Lane {
-    std::condition_variable queued;
-    std::deque<std::unique_ptr<Pending>> queue;
+  struct Outcome {
+    std::exception_ptr failed;
+    TransferReply reply;
   };
-  std::vector<std::unique_ptr<Pending>> take_batch(Lane& lane);
-  void run_lane(Lane& lane);
-  void book(std::vector<Pending*>& batch);
+  bool may_start() const;  // with mutex_ held
+  std::vector<std::unique_ptr<Pending>> take_batch();
+  void run_lane();
+  std::vector<Outcome> book(const std::vector<Pending*>& batch);
 
   db::Pool& pool_;
   const nnw::rules::Engine& rules_;
   Metrics& metrics_;
   const std::size_t batch_max_;
-  std::mutex mutex_;  // guards every lane's queue and stopping_
-  std::vector<std::unique_ptr<Lane>> lanes_;
+  const std::size_t side_by_side_min_;  // queued transfers that start a batch beside another: half a batch
+  const std::chrono::microseconds linger_;
+  std::mutex mutex_;  // guards everything below
+  std::condition_variable queued_;
+  std::deque<std::unique_ptr<Pending>> queue_;
+  std::size_t booking_ = 0;   // batches being booked
+  std::size_t expected_ = 1;  // transfers a batch starting alone waits for, at most linger_
   bool stopping_ = false;
   std::vector<std::thread> threads_;
 };
