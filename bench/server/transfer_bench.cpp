@@ -1,5 +1,6 @@
 // nnw_transfer_bench: measures POST /v1/transfers on a running nnw_server. N clients, each
-// a thread with one keep-alive connection, send transfers back to back for a warm-up, then
+// with one keep-alive connection, on a few threads (--threads, 2 as pgbench -j 2 in
+// scripts/bench-server), send transfers back to back for a warm-up, then
 // for a measured window; each request carries a unique Idempotency-Key and a member token
 // signed with the server's secret (NNW_JWT_SECRET). Prints one JSON object on stdout:
 // transfers/s (201 responses completed in the window ÷ window), latency percentiles of
@@ -12,7 +13,7 @@
 // the demo catalog for a random member and confirms exactly what the preview showed; the
 // "transfers" figures then count confirmed orders (201), as "created" does for every scenario.
 //
-//   nnw_transfer_bench --port N [--scenario uniform|hot-debit|hot-credit|checkout] [--clients N]
+//   nnw_transfer_bench --port N [--scenario uniform|hot-debit|hot-credit|checkout] [--clients N] [--threads N]
 //       [--warmup-s S] [--duration-s S] [--members-first N] [--members-last N]
 //       [--hot-member N] [--amount-cents-max N] [--label TEXT]
 #include <boost/json.hpp>
@@ -22,6 +23,7 @@
 #include <optional>
 #include <random>
 #include <string_view>
+#include <boost/asio/io_context.hpp>
 #include <thread>
 
 #include "bench_members.hpp"
@@ -33,6 +35,7 @@ namespace {
 using nnw::bench::Scenario;
 
 constexpr std::int64_t kClientsMax = 512;
+constexpr std::int64_t kThreadsMax = 64;
 constexpr std::int64_t kSecondsMax = 600;
 // Tokens outlive the run with a margin for a slow start.
 constexpr std::int64_t kTokenMarginS = 300;
@@ -42,6 +45,7 @@ struct Options {
   Scenario scenario = Scenario::uniform;
   std::string scenario_name = "uniform";
   std::int64_t clients = 8;
+  std::int64_t threads = 2;
   std::int64_t warmup_s = 5;
   std::int64_t duration_s = 20;
   std::int64_t members_first = 5;
@@ -81,6 +85,7 @@ std::optional<std::string> apply(std::string_view name, std::string_view value, 
     return std::nullopt;
   }
   if (name == "clients") return number(1, kClientsMax, o.clients);
+  if (name == "threads") return number(1, kThreadsMax, o.threads);
   if (name == "warmup-s") return number(0, kSecondsMax, o.warmup_s);
   if (name == "duration-s") return number(1, kSecondsMax, o.duration_s);
   if (name == "members-first") return number(1, nnw::bench::kMemberNumberMax, o.members_first);
@@ -111,19 +116,21 @@ nnw::bench::ClientTally run_clients(const Options& o, const std::string& secret)
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
   std::vector<nnw::bench::ClientTally> tallies(static_cast<std::size_t>(o.clients));
-  std::vector<std::thread> threads;
+  std::vector<nnw::bench::ClientPlan> plans;
   std::random_device seeds;
   for (std::int64_t client = 0; client < o.clients; ++client) {
-    nnw::bench::ClientPlan plan{o.port, o.scenario, o.members_first, o.members_last, o.hot_member, o.amount_cents_max,
-                                secret, "bench-" + o.label + "-" + std::to_string(client) + "-",
-                                o.warmup_s + o.duration_s + kTokenMarginS,
-                                (std::uint64_t{seeds()} << 32) ^ seeds(),
-                                start + std::chrono::seconds(o.warmup_s),
-                                start + std::chrono::seconds(o.warmup_s + o.duration_s)};
-    threads.emplace_back([plan = std::move(plan), &tally = tallies[static_cast<std::size_t>(client)]] {
-      tally = nnw::bench::run_client(plan);
-    });
+    plans.push_back(nnw::bench::ClientPlan{o.port, o.scenario, o.members_first, o.members_last, o.hot_member,
+                                           o.amount_cents_max, secret,
+                                           "bench-" + o.label + "-" + std::to_string(client) + "-",
+                                           o.warmup_s + o.duration_s + kTokenMarginS,
+                                           (std::uint64_t{seeds()} << 32) ^ seeds(),
+                                           start + std::chrono::seconds(o.warmup_s),
+                                           start + std::chrono::seconds(o.warmup_s + o.duration_s)});
   }
+  boost::asio::io_context io(static_cast<int>(o.threads));
+  for (std::size_t client = 0; client < plans.size(); ++client) nnw::bench::spawn_client(io, plans[client], tallies[client]);
+  std::vector<std::thread> threads;
+  for (std::int64_t i = 0; i < o.threads; ++i) threads.emplace_back([&io] { io.run(); });
   for (auto& thread : threads) thread.join();
   nnw::bench::ClientTally merged;
   for (auto& tally : tallies) {
@@ -145,7 +152,7 @@ boost::json::object report(const Options& o, const nnw::bench::ClientTally& merg
   for (const auto& [status, n] : merged.statuses) { statuses[std::to_string(status)] = n; responses += n; }
   for (const auto& [status, body] : merged.example_bodies) examples[std::to_string(status)] = body;
   const double window_s = static_cast<double>(o.duration_s);
-  return {{"scenario", o.scenario_name}, {"clients", o.clients}, {"warmup_s", o.warmup_s}, {"duration_s", o.duration_s},
+  return {{"scenario", o.scenario_name}, {"clients", o.clients}, {"threads", o.threads}, {"warmup_s", o.warmup_s}, {"duration_s", o.duration_s},
           {"created", count(201)}, {"created_per_s", static_cast<double>(count(201)) / window_s},
           {"transfers", count(201)}, {"transfers_per_s", static_cast<double>(count(201)) / window_s},
           {"responses", responses}, {"responses_per_s", static_cast<double>(responses) / window_s},

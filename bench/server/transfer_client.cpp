@@ -241,9 +241,7 @@ net::awaitable<void> drive(const ClientPlan& plan, ClientTally& tally) {
 
 }  // namespace
 
-ClientTally run_client(const ClientPlan& plan) {
-  ClientTally tally;
-  net::io_context io(1);
+void spawn_client(net::io_context& io, const ClientPlan& plan, ClientTally& tally) {
   net::co_spawn(io, drive(plan, tally), [&tally](const std::exception_ptr& failure) {
     if (!failure) return;
     try {
@@ -253,8 +251,6 @@ ClientTally run_client(const ClientPlan& plan) {
       tally.last_transport_error = std::string("client stopped: ") + e.what();
     }
   });
-  io.run();
-  return tally;
 }
 
 }  // namespace nnw::bench

@@ -1,10 +1,12 @@
 #pragma once
-// One benchmark client: a thread with its own io_context and one keep-alive connection to
-// nnw_server, sending writes back to back (a closed loop: the next request leaves when the
-// previous response arrives) until the measured window ends: POST /v1/transfers, or for the
-// checkout scenario a POST /v1/checkout/preview (not measured) then the POST /v1/orders that
-// confirms exactly what it showed (measured).
+// One benchmark client: a coroutine with one keep-alive connection to nnw_server, sending
+// writes back to back (a closed loop: the next request leaves when the previous response
+// arrives) until the measured window ends: POST /v1/transfers, or for the checkout scenario a
+// POST /v1/checkout/preview (not measured) then the POST /v1/orders that confirms exactly what
+// it showed (measured). Every client of a run shares a few threads, as pgbench's clients do
+// (-j): a thread per client would add its own scheduling to the latencies it measures.
 
+#include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -43,7 +45,8 @@ struct ClientTally {
   std::string last_transport_error;
 };
 
-// Runs one client to the end of plan.measure_end; blocks the calling thread.
-ClientTally run_client(const ClientPlan& plan);
+// Starts one client on `io`, to run until plan.measure_end; it records into `tally`. Both
+// must outlive io.run().
+void spawn_client(boost::asio::io_context& io, const ClientPlan& plan, ClientTally& tally);
 
 }  // namespace nnw::bench
