@@ -244,9 +244,9 @@ TEST_F(TransferBatch, ABatchStartingAloneLingersForTheTransfersTheLastOneAnswere
   EXPECT_EQ(balance(a), 100000 - 8 * 10);
 }
 
-// A second batch starts beside the one being booked only once the queue holds half a batch
-// (here 2 of at most 4): below that the queue waits for the batch in flight, to gather more.
-TEST_F(TransferBatch, ASecondBatchStartsBesideTheFirstOnceHalfABatchIsQueued) {
+// A second batch starts beside the one being booked only once the queue holds a quarter of a
+// batch (here 2 of at most 8): below that the queue waits for the batch in flight, to gather more.
+TEST_F(TransferBatch, ASecondBatchStartsBesideTheFirstOnceAQuarterOfABatchIsQueued) {
   start(rules_with_high_transfer_limits());
   const std::string a = server().create_member(member_uuid(1), "NN-1");
   server().create_member(member_uuid(2), "NN-2");
@@ -255,7 +255,7 @@ TEST_F(TransferBatch, ASecondBatchStartsBesideTheFirstOnceHalfABatchIsQueued) {
   server().fund(a, 100000);
   server().fund(x, 100000);
   server::Metrics metrics;
-  server::ledger::TransferBatcher batcher(server().app().pool(), server().app().rules(), metrics, 2, 4,
+  server::ledger::TransferBatcher batcher(server().app().pool(), server().app().rules(), metrics, 2, 8,
                                          std::chrono::microseconds(0));
   auto holder = server().connect();
   holder.exec("BEGIN");

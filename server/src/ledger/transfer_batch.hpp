@@ -12,7 +12,7 @@
 // cost the database less per transfer. A batch about to start alone waits up to `linger` for
 // the transfers the last batch answered (their clients tend to send the next one at once): the
 // queue should then hold as many as that batch took, plus those that were already waiting.
-// Once the queue holds half a batch, another batch starts beside the ones being booked: the
+// Once the queue holds a quarter of a batch, another batch starts beside the ones being booked: the
 // database then has work for more than one CPU. A sender in two batches at once is booked in
 // queue order: the later batch's lock on its wallet waits for the earlier one's commit.
 // Nothing it holds must outlive the process: the database decides every limit, key and lock,
@@ -96,7 +96,7 @@ class TransferBatcher {
   const nnw::rules::Engine& rules_;
   Metrics& metrics_;
   const std::size_t batch_max_;
-  const std::size_t side_by_side_min_;  // queued transfers that start a batch beside another: half a batch
+  const std::size_t side_by_side_min_;  // queued transfers that start a batch beside another: a quarter of one
   const std::chrono::microseconds linger_;
   std::mutex mutex_;  // guards everything below
   std::condition_variable queued_;
