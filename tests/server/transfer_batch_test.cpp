@@ -413,7 +413,7 @@ TEST_F(TransferBatch, ABatchsStatementsArePlannedOnceNotOnEveryCall) {
   }
   const auto plans = connection.exec(
       "SELECT name, generic_plans, custom_plans FROM pg_prepared_statements WHERE name IN "
-      "('transfer_wallets_lock', 'transfer_senders_activity', 'idempotency_lookup_many', 'transfer_ids_reserve', "
+      "('wallets_lock_by_members', 'transfer_senders_activity', 'idempotency_lookup_many', 'transfer_ids_reserve', "
       "'transfers_book') ORDER BY name");
   ASSERT_EQ(plans.size(), 5);
   for (int row = 0; row < plans.size(); ++row) {

@@ -31,9 +31,9 @@ std::optional<PostedEntry> post_entry(db::Connection& connection, std::int64_t w
   return entry;
 }
 
-db::Call lock_wallets_call(const std::vector<std::string>& member_ids) {
+db::Call lock_wallets_call(std::string member_ids_array, std::string member_numbers_array) {
   return db::Call{sql::wallets_lock_by_members.name, sql::wallets_lock_by_members.text,
-                  db::Params().add(db::text_array(member_ids))};
+                  db::Params().add(member_ids_array).add(member_numbers_array)};
 }
 
 std::vector<LockedWallet> locked_wallets(const db::Rows& rows) {
@@ -47,7 +47,7 @@ std::vector<LockedWallet> locked_wallets(const db::Rows& rows) {
 }
 
 std::vector<LockedWallet> lock_wallets(db::Connection& connection, const std::vector<std::string>& member_ids) {
-  const db::Call lock = lock_wallets_call(member_ids);
+  const db::Call lock = lock_wallets_call(db::text_array(member_ids), "{}");
   return locked_wallets(connection.run(lock.name, lock.sql, lock.params));
 }
 

@@ -61,8 +61,9 @@ struct LockedWallet {
 
 // Locks the wallets of these members (FOR UPDATE, wallet id order). Missing members are absent.
 std::vector<LockedWallet> lock_wallets(db::Connection& connection, const std::vector<std::string>& member_ids);
-// The same lock as one call of a pipeline (db::Connection::run_pipelined), and its answer read.
-db::Call lock_wallets_call(const std::vector<std::string>& member_ids);
+// The same lock as one call of a pipeline (db::Connection::run_pipelined), for members named
+// by id or by member number (PostgreSQL array literals, db::ArrayLiteral), and its answer read.
+db::Call lock_wallets_call(std::string member_ids_array, std::string member_numbers_array);
 std::vector<LockedWallet> locked_wallets(const db::Rows& rows);
 
 // Appends to the audit log in the caller's transaction.

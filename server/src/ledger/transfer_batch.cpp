@@ -85,7 +85,7 @@ BatchState read_batch(db::Connection& tx, const nnw::rules::RulesConfig& rules,
   std::vector<db::Rows> read = tx.run_pipelined({
       Call{{}, "BEGIN", {}},
       Call{{}, kGenericPlans, {}},
-      Call{sql::transfer_wallets_lock.name, sql::transfer_wallets_lock.text, db::Params().add(numbers.str()).add(ids.str())},
+      lock_wallets_call(ids.str(), numbers.str()),
       activity_call(asked),
       Call{sql::idempotency_lookup_many.name, sql::idempotency_lookup_many.text,
            db::Params().add(principals.str()).add(keys.str())},
