@@ -11,7 +11,6 @@
 //       [--members-first N] [--members-last N]
 #include <algorithm>
 #include <boost/json.hpp>
-#include <charconv>
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -21,6 +20,7 @@
 #include <string_view>
 
 #include "bench_members.hpp"
+#include "bench_options.hpp"
 #include "ledger/transfer_batch.hpp"
 
 namespace {
@@ -42,14 +42,8 @@ std::optional<std::string> parse_options(int argc, char** argv, Options& o) {
     const std::string_view name = argv[i];
     if (name.rfind("--", 0) != 0 || i + 1 >= argc) return "expected --name value pairs, got " + std::string(name);
     const std::string_view value = argv[i + 1];
-    const auto number = [&](std::int64_t min, std::int64_t max, std::int64_t& field) -> std::optional<std::string> {
-      std::int64_t parsed = 0;
-      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
-      if (ec != std::errc{} || end != value.data() + value.size() || parsed < min || parsed > max) {
-        return std::string(name) + " must be an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]";
-      }
-      field = parsed;
-      return std::nullopt;
+    const auto number = [&](std::int64_t min, std::int64_t max, std::int64_t& field) {
+      return nnw::bench::read_integer_option(name, value, min, max, field);
     };
     std::optional<std::string> error;
     if (name == "--database-url") o.database_url = value;

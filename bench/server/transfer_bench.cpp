@@ -17,7 +17,6 @@
 //       [--warmup-s S] [--duration-s S] [--members-first N] [--members-last N]
 //       [--hot-member N] [--amount-cents-max N] [--label TEXT]
 #include <boost/json.hpp>
-#include <charconv>
 #include <cstdlib>
 #include <iostream>
 #include <optional>
@@ -27,6 +26,7 @@
 #include <thread>
 
 #include "bench_members.hpp"
+#include "bench_options.hpp"
 #include "latency_summary.hpp"
 #include "transfer_client.hpp"
 
@@ -55,19 +55,9 @@ struct Options {
   std::string label;
 };
 
-std::optional<std::int64_t> parse_integer(std::string_view text, std::int64_t min, std::int64_t max) {
-  std::int64_t value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size() || value < min || value > max) return std::nullopt;
-  return value;
-}
-
 std::optional<std::string> apply(std::string_view name, std::string_view value, Options& o) {
-  const auto number = [&](std::int64_t min, std::int64_t max, std::int64_t& field) -> std::optional<std::string> {
-    const auto parsed = parse_integer(value, min, max);
-    if (!parsed) return "--" + std::string(name) + " must be an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]";
-    field = *parsed;
-    return std::nullopt;
+  const auto number = [&](std::int64_t min, std::int64_t max, std::int64_t& field) {
+    return nnw::bench::read_integer_option("--" + std::string(name), value, min, max, field);
   };
   std::int64_t port = 0;
   if (name == "port") {

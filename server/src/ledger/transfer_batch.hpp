@@ -12,9 +12,9 @@
 // cost the database less per transfer. A batch about to start alone waits up to `linger` for
 // the transfers the last batch answered (their clients tend to send the next one at once): the
 // queue should then hold as many as that batch took, plus those that were already waiting.
-// Once the queue holds a quarter of a batch, another batch starts beside the ones being booked: the
-// database then has work for more than one CPU. A sender in two batches at once is booked in
-// queue order: the later batch's lock on its wallet waits for the earlier one's commit.
+// Once the queue holds a quarter of a batch, another batch starts beside the ones being
+// booked: the database then has work for more than one CPU. A sender in two batches at once is
+// booked in queue order: the later batch's lock on its wallet waits for the earlier one's commit.
 // Nothing it holds must outlive the process: the database decides every limit, key and lock,
 // so any number of server instances can book transfers side by side.
 
