@@ -368,6 +368,15 @@ TEST_F(TransferBatch, LookingUpABatchsKeysReadsOnlyThoseKeysOfABusySender) {
   connection.exec("RESET plan_cache_mode");
 }
 
+// Every write stores a key, and every index on the table is one more entry written per key:
+// the primary key, which every lookup uses, is the only one (migration 0020).
+TEST_F(TransferBatch, IdempotencyKeysAreIndexedOnlyByTheirPrimaryKey) {
+  auto connection = server().connect();
+  const auto indexes = connection.exec(
+      "SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE tablename = 'idempotency_keys'");
+  EXPECT_EQ(indexes.text(0, 0), "idempotency_keys_pkey");
+}
+
 // A key another write stored while a batch ran is found when the batch reads again. Other
 // routes claim their key before they lock the member's wallet, so a batch's lookup may miss a
 // key still in flight; storing it then waits for that write, fails once it commits, and the
