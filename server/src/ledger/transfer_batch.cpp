@@ -23,7 +23,10 @@ using KeyOf = std::pair<std::string_view, std::string_view>;  // (principal, key
 // unnested, keys found through "= ANY"). Left to itself, PostgreSQL plans such statements
 // afresh on every call, because a custom plan over known arrays always looks cheaper than the
 // generic one: that planning was a fifth of its CPU under transfers (docs/server.md "Generic plans").
-constexpr std::string_view kGenericPlans = "SET LOCAL plan_cache_mode = force_generic_plan";
+// A generic plan is kept until the next ANALYZE of its tables, so one made while they were
+// small would scan them whole for as long: every row a batch reads, it finds by index.
+constexpr std::string_view kGenericPlans =
+    "SELECT set_config('plan_cache_mode', 'force_generic_plan', true), set_config('enable_seqscan', 'off', true)";
 
 // The status a booked transfer answers with, and stores with its key (transfers_book.sql).
 constexpr auto kBookedStatus = http::status::created;
