@@ -9,18 +9,20 @@
 //
 //   nnw_book_bench --database-url URL --rules PATH [--transfers N] [--batches N] [--warmup N]
 //       [--members-first N] [--members-last N]
-#include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
+#include <cstdint>
 #include <fstream>
 #include <iostream>
 #include <optional>
 #include <random>
 #include <sstream>
 #include <string_view>
+#include <utility>
 
 #include "bench_members.hpp"
 #include "bench_options.hpp"
+#include "latency_summary.hpp"
 #include "ledger/transfer_batch.hpp"
 
 namespace {
@@ -64,12 +66,10 @@ std::optional<std::string> parse_options(int argc, char** argv, Options& o) {
 // One batch of random pairs, each with a key of its own.
 std::vector<nnw::server::ledger::TransferCommand> random_batch(const Options& o, std::mt19937_64& random,
                                                               const std::string& run, std::int64_t& sequence) {
-  std::uniform_int_distribution<std::int64_t> any(o.members_first, o.members_last), amount(1, 100);
+  std::uniform_int_distribution<std::int64_t> amount(1, 100);
   std::vector<nnw::server::ledger::TransferCommand> batch(static_cast<std::size_t>(o.transfers));
   for (auto& command : batch) {
-    const std::int64_t from = any(random);
-    std::int64_t to = any(random);
-    while (to == from) to = any(random);
+    const auto [from, to] = nnw::bench::distinct_members(o.members_first, o.members_last, random);
     command.request.from_member_id = nnw::bench::member_id(from);
     command.request.to_member_id = nnw::bench::member_id(to);
     command.request.amount_cents = amount(random);
@@ -102,31 +102,28 @@ int main(int argc, char** argv) {
   std::mt19937_64 random(std::random_device{}());
   const std::string run = std::to_string(random());
   std::int64_t sequence = 0;
-  std::vector<double> batch_us;
+  std::vector<std::uint32_t> batch_us;
   for (std::int64_t b = 0; b < o.warmup + o.batches; ++b) {
     const auto batch = random_batch(o, random, run, sequence);
     std::vector<const nnw::server::ledger::TransferCommand*> commands;
     for (const auto& command : batch) commands.push_back(&command);
     const auto started = Clock::now();
     const auto replies = nnw::server::ledger::book_transfers(connection, rules.value().config(), commands);
-    const double us = std::chrono::duration<double, std::micro>(Clock::now() - started).count();
+    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count();
     for (const auto& reply : replies) {
       if (reply.error) {
         std::cerr << "nnw_book_bench: a transfer was refused: " << reply.error->code << "\n";
         return 1;
       }
     }
-    if (b >= o.warmup) batch_us.push_back(us);
+    if (b >= o.warmup) batch_us.push_back(static_cast<std::uint32_t>(us));
   }
-  std::sort(batch_us.begin(), batch_us.end());
-  double sum = 0;
-  for (const double us : batch_us) sum += us;
-  const auto at = [&](double q) { return batch_us[static_cast<std::size_t>(q * static_cast<double>(batch_us.size() - 1))]; };
-  const double median_us = at(0.5);
+  const nnw::bench::LatencySummary times = nnw::bench::summarize(std::move(batch_us));
+  const double median_us = times.p50_ms * 1000;
   std::cout << boost::json::serialize(boost::json::object{
                    {"transfers_per_batch", o.transfers},
                    {"batches", o.batches},
-                   {"batch_us", {{"median", median_us}, {"p90", at(0.9)}, {"mean", sum / static_cast<double>(batch_us.size())}}},
+                   {"batch_us", {{"median", median_us}, {"p90", times.p90_ms * 1000}, {"mean", times.mean_ms * 1000}}},
                    {"transfers_per_s_at_median", static_cast<double>(o.transfers) * 1e6 / median_us}})
             << "\n";
   return 0;

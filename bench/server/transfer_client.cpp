@@ -73,11 +73,7 @@ Pair pick_pair(const ClientPlan& plan, std::mt19937_64& random) {
     case Scenario::uniform:
     case Scenario::checkout: break;
   }
-  // A recipient other than the sender, still uniform: draw from one fewer and skip the sender.
-  std::uniform_int_distribution<std::int64_t> other(plan.members_first, plan.members_last - 1);
-  const std::int64_t from = any(random);
-  std::int64_t to = other(random);
-  if (to >= from) ++to;
+  const auto [from, to] = distinct_members(plan.members_first, plan.members_last, random);
   return {from, to};
 }
 

@@ -435,7 +435,7 @@ TEST_F(TransferBatch, ABatchsStatementsArePlannedOnceNotOnEveryCall) {
 
 // A batch's generic plans are made once per connection and kept until the next ANALYZE of
 // their tables. Made while the ledger was empty (a new database, analyzed), they used to scan
-// transfers, keys and members whole, and went on doing so as the tables grew: 117 transfers/s
+// transfers, members and wallets whole, and went on doing so as the tables grew: 117 transfers/s
 // at 8 clients on 100,000 members, until autovacuum analyzed them again.
 TEST_F(TransferBatch, ABatchsPlansFindRowsByIndexEvenWhenMadeWhileTheTablesWereEmpty) {
   const std::string a = server().create_member(member_uuid(1), "NN-1");

@@ -31,7 +31,7 @@ std::optional<PostedEntry> post_entry(db::Connection& connection, std::int64_t w
   return entry;
 }
 
-db::Call lock_wallets_call(std::string member_ids_array, std::string member_numbers_array) {
+db::Call lock_wallets_call(std::string_view member_ids_array, std::string_view member_numbers_array) {
   return db::Call{sql::wallets_lock_by_members.name, sql::wallets_lock_by_members.text,
                   db::Params().add(member_ids_array).add(member_numbers_array)};
 }

@@ -63,7 +63,7 @@ struct LockedWallet {
 std::vector<LockedWallet> lock_wallets(db::Connection& connection, const std::vector<std::string>& member_ids);
 // The same lock as one call of a pipeline (db::Connection::run_pipelined), for members named
 // by id or by member number (PostgreSQL array literals, db::ArrayLiteral), and its answer read.
-db::Call lock_wallets_call(std::string member_ids_array, std::string member_numbers_array);
+db::Call lock_wallets_call(std::string_view member_ids_array, std::string_view member_numbers_array);
 std::vector<LockedWallet> locked_wallets(const db::Rows& rows);
 
 // Appends to the audit log in the caller's transaction.

@@ -25,7 +25,7 @@ using KeyOf = std::pair<std::string_view, std::string_view>;  // (principal, key
 // generic one: that planning was a fifth of its CPU under transfers (docs/server.md "Generic plans").
 // A generic plan is kept until the next ANALYZE of its tables, so one made while they were
 // small would scan them whole for as long: every row a batch reads, it finds by index.
-constexpr std::string_view kGenericPlans =
+constexpr std::string_view kBatchPlanSettings =
     "SELECT set_config('plan_cache_mode', 'force_generic_plan', true), set_config('enable_seqscan', 'off', true)";
 
 // The status a booked transfer answers with, and stores with its key (transfers_book.sql).
@@ -87,7 +87,7 @@ BatchState read_batch(db::Connection& tx, const nnw::rules::RulesConfig& rules,
   const std::vector<SenderDay> asked(pairs.begin(), pairs.end());
   std::vector<db::Rows> read = tx.run_pipelined({
       Call{{}, "BEGIN", {}},
-      Call{{}, kGenericPlans, {}},
+      Call{{}, kBatchPlanSettings, {}},
       lock_wallets_call(ids.str(), numbers.str()),
       activity_call(asked),
       Call{sql::idempotency_lookup_many.name, sql::idempotency_lookup_many.text,
