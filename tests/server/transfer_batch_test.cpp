@@ -282,6 +282,48 @@ TEST_F(TransferBatch, ASecondBatchStartsBesideTheFirstOnceAQuarterOfABatchIsQueu
   EXPECT_NE(exported.find("\nnnw_transfer_batch_size_count 2\n"), std::string::npos) << exported;
 }
 
+// A transfer naming a member of the batch being booked is left queued for a later batch: taken
+// beside it, it would hold its whole batch in a wait for that batch's row locks. Here the held
+// batch books X's transfer; of the two queued (enough to start a second batch), the one from X
+// waits, and the one from A books beside the held batch without waiting for it.
+TEST_F(TransferBatch, ATransferNamingAMemberOfTheBatchBeingBookedWaitsForALaterBatch) {
+  start(rules_with_high_transfer_limits());
+  const std::string a = server().create_member(member_uuid(1), "NN-1");
+  const std::string b = server().create_member(member_uuid(2), "NN-2");
+  const std::string x = server().create_member(member_uuid(3), "NN-3");
+  server().create_member(member_uuid(4), "NN-4");
+  server().fund(a, 100000);
+  server().fund(x, 100000);
+  server::Metrics metrics;
+  server::ledger::TransferBatcher batcher(server().app().pool(), server().app().rules(), metrics, 2, 8,
+                                         std::chrono::microseconds(0));
+  auto holder = server().connect();
+  holder.exec("BEGIN");
+  holder.exec("SELECT 1 FROM wallets WHERE member_id = '" + x + "' FOR UPDATE");
+  auto held = std::async(std::launch::async, [&] { return batcher.submit(command(x, "NN-4", 1, "held")); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // its batch is being booked, and waits
+  auto from_x = std::async(std::launch::async, [&] { return batcher.submit(command(x, "NN-2", 10, "from-x")); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // queued first
+  auto from_a = std::async(std::launch::async, [&] { return batcher.submit(command(a, "NN-2", 10, "from-a")); });
+  // A liveness bound, not a timing: taken together with the transfer from X, the one from A
+  // would wait on X's lock until the holder commits.
+  const bool from_a_booked_meanwhile = from_a.wait_for(std::chrono::seconds(60)) == std::future_status::ready;
+  const bool from_x_waited = from_x.wait_for(std::chrono::milliseconds(300)) == std::future_status::timeout;
+  holder.exec("COMMIT");
+  EXPECT_TRUE(from_a_booked_meanwhile);
+  EXPECT_TRUE(from_x_waited);
+  EXPECT_EQ(code(held.get()), "booked");
+  EXPECT_EQ(code(from_a.get()), "booked");
+  EXPECT_EQ(code(from_x.get()), "booked");
+  // Three batches of one: the held one, A's beside it, X's after it.
+  const std::string exported = metrics.render(server().app().pool().stats(), 0);
+  EXPECT_NE(exported.find("\nnnw_transfer_batch_size_bucket{le=\"1\"} 3\n"), std::string::npos) << exported;
+  EXPECT_NE(exported.find("\nnnw_transfer_batch_size_count 3\n"), std::string::npos) << exported;
+  EXPECT_EQ(balance(a), 100000 - 10);
+  EXPECT_EQ(balance(x), 100000 - 11);
+  EXPECT_EQ(balance(b), 20);
+}
+
 // A transfer waiting for its batch holds no worker thread. The test server has 8; twelve
 // transfers wait behind a lock on their sender's wallet, and a wallet read still gets a
 // worker and is answered. (When each waiting transfer held a worker, the read queued behind

@@ -1,6 +1,7 @@
 #include "ledger/transfer_batch.hpp"
 
 #include <algorithm>
+#include <array>
 #include <future>
 #include <map>
 #include <set>
@@ -54,6 +55,15 @@ db::Call activity_call(const std::vector<SenderDay>& pairs) {
   }
   return Call{sql::transfer_senders_activity.name, sql::transfer_senders_activity.text,
               db::Params().add(senders.str()).add(day_starts.str())};
+}
+
+// The members a transfer names, as its request names them: the sender's id, and the
+// recipient's id or "#" and its member number (ids are UUIDs, never "#..."). A recipient named
+// by number in one transfer and by id in another goes unnoticed here: those two transfers then
+// meet at the wallet's row lock, as any two writers of one wallet do, and book right either way.
+std::array<std::string, 2> member_names(const TransferCommand& command) {
+  const auto& r = command.request;
+  return {r.from_member_id, r.to_member_number ? "#" + *r.to_member_number : r.to_member_id.value_or(std::string())};
 }
 
 // What round trip 1 read: every party's wallet under its lock, the senders' activity, the
@@ -298,8 +308,18 @@ bool TransferBatcher::may_start() const {
   return !queue_.empty() && (booking_ == 0 || queue_.size() >= side_by_side_min_);
 }
 
+bool TransferBatcher::names_a_member_being_booked(const TransferCommand& command) const {
+  if (members_being_booked_.empty()) return false;
+  for (const auto& name : member_names(command)) {
+    if (!name.empty() && members_being_booked_.count(name) != 0) return true;
+  }
+  return false;
+}
+
 // The oldest transfers first, up to batch_max; a second transfer with a key already in the
-// batch waits for a later one (where it finds the first's stored response).
+// batch waits for a later one (where it finds the first's stored response), and so does one
+// naming a member of a batch being booked: taken, it would hold its whole batch in a wait for
+// that batch's row locks (with 2 lanes under uniform load, about 5% of the time).
 std::vector<std::unique_ptr<TransferBatcher::Pending>> TransferBatcher::take_batch() {
   std::unique_lock lock(mutex_);
   for (;;) {
@@ -314,12 +334,22 @@ std::vector<std::unique_ptr<TransferBatcher::Pending>> TransferBatcher::take_bat
     std::set<KeyOf> keys;
     for (auto it = queue_.begin(); it != queue_.end() && batch.size() < batch_max_;) {
       const auto& command = (*it)->command;
-      if (!keys.emplace(command.principal, command.request.idempotency_key).second) {
+      if (names_a_member_being_booked(command) || !keys.emplace(command.principal, command.request.idempotency_key).second) {
         ++it;
         continue;
       }
       batch.push_back(std::move(*it));
       it = queue_.erase(it);
+    }
+    if (batch.empty()) {  // every queued transfer waits for a batch being booked: for it to end, or for more
+      const std::size_t booked = booked_, queued = queue_.size();
+      queued_.wait(lock, [&] { return booked_ != booked || queue_.size() > queued; });
+      continue;
+    }
+    for (const auto& pending : batch) {
+      for (auto& name : member_names(pending->command)) {
+        if (!name.empty()) members_being_booked_.insert(std::move(name));
+      }
     }
     ++booking_;
     return batch;
@@ -335,7 +365,13 @@ void TransferBatcher::run_lane() {
     std::vector<Outcome> outcomes = book(batch);
     {
       std::lock_guard lock(mutex_);
+      for (const auto* pending : batch) {
+        for (const auto& name : member_names(pending->command)) {
+          if (const auto found = members_being_booked_.find(name); found != members_being_booked_.end()) members_being_booked_.erase(found);
+        }
+      }
       --booking_;
+      ++booked_;
       expected_ = std::min(batch_max_, queue_.size() + batch.size());
     }
     queued_.notify_all();

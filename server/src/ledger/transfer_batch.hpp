@@ -29,6 +29,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 #include "db/pool.hpp"
@@ -88,6 +89,7 @@ class TransferBatcher {
     TransferReply reply;
   };
   bool may_start() const;  // with mutex_ held
+  bool names_a_member_being_booked(const TransferCommand& command) const;  // with mutex_ held
   std::vector<std::unique_ptr<Pending>> take_batch();
   void run_lane();
   std::vector<Outcome> book(const std::vector<Pending*>& batch);
@@ -102,6 +104,11 @@ class TransferBatcher {
   std::condition_variable queued_;
   std::deque<std::unique_ptr<Pending>> queue_;
   std::size_t booking_ = 0;   // batches being booked
+  std::size_t booked_ = 0;    // batches booked so far: a lane that found only transfers waiting on one waits for this to move
+  // The members the transfers of the batches being booked name (member_names()), once per
+  // batch naming them: a transfer naming one of them waits for a later batch instead of
+  // taking its whole batch into a wait on that batch's row locks.
+  std::unordered_multiset<std::string> members_being_booked_;
   std::size_t expected_ = 1;  // transfers a batch starting alone waits for, at most linger_
   bool stopping_ = false;
   std::vector<std::thread> threads_;
