@@ -96,6 +96,35 @@ TEST_F(LedgerGuards, EntriesOfAWalletThatDoesNotExistAreRefused_AndWalletsAreNev
   EXPECT_EQ(balance(a), 10000);
 }
 
+// A transfer's members are checked once per statement (migration 0021), not by foreign keys:
+// a statement naming a member who does not exist is refused whole, as a key refused it.
+TEST_F(LedgerGuards, TransfersNamingAMemberWhoDoesNotExistAreRefused) {
+  const std::string a = server().create_member(member_uuid(1), "NN-1");
+  const std::string b = server().create_member(member_uuid(2), "NN-2");
+  const std::string nobody = member_uuid(404);
+  auto c = server().connect();
+  const auto insert = [&](const std::string& values) {
+    return "INSERT INTO transfers (from_member_id, to_member_id, amount_cents, currency, sender_seq, sender_total_cents) VALUES " + values;
+  };
+  const auto row = [](const std::string& from, const std::string& to, int seq) {
+    return "('" + from + "', '" + to + "', 1, 'MXN', " + std::to_string(seq) + ", " + std::to_string(seq) + ")";
+  };
+  EXPECT_TRUE(mentions(refusal(c, insert(row(a, nobody, 1))), "transfers name member " + nobody + ", who does not exist"));
+  EXPECT_TRUE(mentions(refusal(c, insert(row(nobody, b, 1))), "transfers name member " + nobody + ", who does not exist"));
+  // One good row and one bad: the statement books neither.
+  EXPECT_TRUE(mentions(refusal(c, insert(row(a, b, 1) + ", " + row(b, nobody, 1))), "who does not exist"));
+  EXPECT_EQ(c.exec("SELECT count(*) FROM transfers").int64(0, 0), 0);
+  try {
+    c.exec(insert(row(a, nobody, 1)));
+    ADD_FAILURE() << "a transfer to nobody was inserted";
+  } catch (const server::db::DbError& e) {
+    EXPECT_EQ(e.sqlstate(), "23503");
+  }
+  // Two members who exist: the check lets the statement through.
+  c.exec(insert(row(a, b, 1) + ", " + row(b, a, 1)));
+  EXPECT_EQ(c.exec("SELECT count(*) FROM transfers").int64(0, 0), 2);
+}
+
 TEST_F(LedgerGuards, EntrySignsFollowTheirType) {
   const std::string a = server().create_member(member_uuid(1), "NN-1");
   auto c = server().connect();
