@@ -319,7 +319,7 @@ bool TransferBatcher::names_a_member_being_booked(const TransferCommand& command
 // The oldest transfers first, up to batch_max; a second transfer with a key already in the
 // batch waits for a later one (where it finds the first's stored response), and so does one
 // naming a member of a batch being booked: taken, it would hold its whole batch in a wait for
-// that batch's row locks (with 2 lanes under uniform load, about 5% of the time).
+// that batch's row locks (docs/server.md "Transfers in batches" has how often that was).
 std::vector<std::unique_ptr<TransferBatcher::Pending>> TransferBatcher::take_batch() {
   std::unique_lock lock(mutex_);
   for (;;) {

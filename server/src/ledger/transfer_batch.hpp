@@ -106,7 +106,7 @@ class TransferBatcher {
   std::size_t booking_ = 0;   // batches being booked
   std::size_t booked_ = 0;    // batches booked so far: a lane that found only transfers waiting on one waits for this to move
   // The members the transfers of the batches being booked name (member_names()), once per
-  // batch naming them: a transfer naming one of them waits for a later batch instead of
+  // transfer naming them: a transfer naming one of them waits for a later batch instead of
   // taking its whole batch into a wait on that batch's row locks.
   std::unordered_multiset<std::string> members_being_booked_;
   std::size_t expected_ = 1;  // transfers a batch starting alone waits for, at most linger_
