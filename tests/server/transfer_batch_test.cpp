@@ -39,6 +39,32 @@ class TransferBatch : public ServerTest {
   }
   std::int64_t sql_int(const std::string& sql) { return server().connect().exec(sql).int64(0, 0); }
   static std::string code(const TransferReply& reply) { return reply.error ? reply.error->code : "booked"; }
+
+  // Members A (NN-1), B (NN-2), X (NN-3) and NN-4, A and X funded, and a batcher of 2 lanes (at
+  // most 8 transfers a batch, no linger) whose first batch, X's transfer to NN-4, is being
+  // booked and held on X's wallet lock until the test commits `holder`.
+  struct HeldBatch {
+    std::string a, b, x;
+    server::Metrics metrics;
+    std::optional<server::ledger::TransferBatcher> batcher;
+    std::optional<server::db::Connection> holder;
+    std::future<TransferReply> held;  // destroyed first: it waits for the holder's commit
+  };
+  void hold_a_batch(HeldBatch& h) {
+    start(rules_with_high_transfer_limits());
+    h.a = server().create_member(member_uuid(1), "NN-1");
+    h.b = server().create_member(member_uuid(2), "NN-2");
+    h.x = server().create_member(member_uuid(3), "NN-3");
+    server().create_member(member_uuid(4), "NN-4");  // the held transfer's recipient: no wallet the others need
+    server().fund(h.a, 100000);
+    server().fund(h.x, 100000);
+    h.batcher.emplace(server().app().pool(), server().app().rules(), h.metrics, 2, 8, std::chrono::microseconds(0));
+    h.holder.emplace(server().database_url());
+    h.holder->exec("BEGIN");
+    h.holder->exec("SELECT 1 FROM wallets WHERE member_id = '" + h.x + "' FOR UPDATE");
+    h.held = std::async(std::launch::async, [this, &h] { return h.batcher->submit(command(h.x, "NN-4", 1, "held")); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // its batch is being booked, and waits
+  }
 };
 
 TEST_F(TransferBatch, EachTransferIsDecidedAfterTheEarlierOnesOfItsBatch) {
@@ -247,36 +273,23 @@ TEST_F(TransferBatch, ABatchStartingAloneLingersForTheTransfersTheLastOneAnswere
 // A second batch starts beside the one being booked only once the queue holds a quarter of a
 // batch (here 2 of at most 8): below that the queue waits for the batch in flight, to gather more.
 TEST_F(TransferBatch, ASecondBatchStartsBesideTheFirstOnceAQuarterOfABatchIsQueued) {
-  start(rules_with_high_transfer_limits());
-  const std::string a = server().create_member(member_uuid(1), "NN-1");
-  server().create_member(member_uuid(2), "NN-2");
-  const std::string x = server().create_member(member_uuid(3), "NN-3");
-  server().create_member(member_uuid(4), "NN-4");  // the held transfer's recipient: no wallet the others need
-  server().fund(a, 100000);
-  server().fund(x, 100000);
-  server::Metrics metrics;
-  server::ledger::TransferBatcher batcher(server().app().pool(), server().app().rules(), metrics, 2, 8,
-                                         std::chrono::microseconds(0));
-  auto holder = server().connect();
-  holder.exec("BEGIN");
-  holder.exec("SELECT 1 FROM wallets WHERE member_id = '" + x + "' FOR UPDATE");
-  auto held = std::async(std::launch::async, [&] { return batcher.submit(command(x, "NN-4", 1, "held")); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // its batch is being booked, and waits
-  auto first = std::async(std::launch::async, [&] { return batcher.submit(command(a, "NN-2", 10, "first")); });
+  HeldBatch h;
+  hold_a_batch(h);
+  auto first = std::async(std::launch::async, [&] { return h.batcher->submit(command(h.a, "NN-2", 10, "first")); });
   // One queued transfer starts no second batch: it is still waiting while the first batch is held.
   EXPECT_EQ(first.wait_for(std::chrono::milliseconds(500)), std::future_status::timeout);
-  auto second = std::async(std::launch::async, [&] { return batcher.submit(command(a, "NN-2", 10, "second")); });
+  auto second = std::async(std::launch::async, [&] { return h.batcher->submit(command(h.a, "NN-2", 10, "second")); });
   // Two do, beside the held batch (a liveness bound, not a timing).
   const bool booked_beside = first.wait_for(std::chrono::seconds(60)) == std::future_status::ready &&
                              second.wait_for(std::chrono::seconds(60)) == std::future_status::ready;
-  const bool held_meanwhile = held.wait_for(std::chrono::seconds(0)) == std::future_status::timeout;
-  holder.exec("COMMIT");
+  const bool held_meanwhile = h.held.wait_for(std::chrono::seconds(0)) == std::future_status::timeout;
+  h.holder->exec("COMMIT");
   EXPECT_TRUE(booked_beside);
   EXPECT_TRUE(held_meanwhile);
   EXPECT_EQ(code(first.get()), "booked");
   EXPECT_EQ(code(second.get()), "booked");
-  EXPECT_EQ(code(held.get()), "booked");
-  const std::string exported = metrics.render(server().app().pool().stats(), 0);
+  EXPECT_EQ(code(h.held.get()), "booked");
+  const std::string exported = h.metrics.render(server().app().pool().stats(), 0);
   EXPECT_NE(exported.find("\nnnw_transfer_batch_size_bucket{le=\"1\"} 1\n"), std::string::npos) << exported;
   EXPECT_NE(exported.find("\nnnw_transfer_batch_size_sum 3\n"), std::string::npos) << exported;
   EXPECT_NE(exported.find("\nnnw_transfer_batch_size_count 2\n"), std::string::npos) << exported;
@@ -287,41 +300,28 @@ TEST_F(TransferBatch, ASecondBatchStartsBesideTheFirstOnceAQuarterOfABatchIsQueu
 // batch books X's transfer; of the two queued (enough to start a second batch), the one from X
 // waits, and the one from A books beside the held batch without waiting for it.
 TEST_F(TransferBatch, ATransferNamingAMemberOfTheBatchBeingBookedWaitsForALaterBatch) {
-  start(rules_with_high_transfer_limits());
-  const std::string a = server().create_member(member_uuid(1), "NN-1");
-  const std::string b = server().create_member(member_uuid(2), "NN-2");
-  const std::string x = server().create_member(member_uuid(3), "NN-3");
-  server().create_member(member_uuid(4), "NN-4");
-  server().fund(a, 100000);
-  server().fund(x, 100000);
-  server::Metrics metrics;
-  server::ledger::TransferBatcher batcher(server().app().pool(), server().app().rules(), metrics, 2, 8,
-                                         std::chrono::microseconds(0));
-  auto holder = server().connect();
-  holder.exec("BEGIN");
-  holder.exec("SELECT 1 FROM wallets WHERE member_id = '" + x + "' FOR UPDATE");
-  auto held = std::async(std::launch::async, [&] { return batcher.submit(command(x, "NN-4", 1, "held")); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // its batch is being booked, and waits
-  auto from_x = std::async(std::launch::async, [&] { return batcher.submit(command(x, "NN-2", 10, "from-x")); });
+  HeldBatch h;
+  hold_a_batch(h);
+  auto from_x = std::async(std::launch::async, [&] { return h.batcher->submit(command(h.x, "NN-2", 10, "from-x")); });
   std::this_thread::sleep_for(std::chrono::milliseconds(100));  // queued first
-  auto from_a = std::async(std::launch::async, [&] { return batcher.submit(command(a, "NN-2", 10, "from-a")); });
+  auto from_a = std::async(std::launch::async, [&] { return h.batcher->submit(command(h.a, "NN-2", 10, "from-a")); });
   // A liveness bound, not a timing: taken together with the transfer from X, the one from A
   // would wait on X's lock until the holder commits.
   const bool from_a_booked_meanwhile = from_a.wait_for(std::chrono::seconds(60)) == std::future_status::ready;
   const bool from_x_waited = from_x.wait_for(std::chrono::milliseconds(300)) == std::future_status::timeout;
-  holder.exec("COMMIT");
+  h.holder->exec("COMMIT");
   EXPECT_TRUE(from_a_booked_meanwhile);
   EXPECT_TRUE(from_x_waited);
-  EXPECT_EQ(code(held.get()), "booked");
+  EXPECT_EQ(code(h.held.get()), "booked");
   EXPECT_EQ(code(from_a.get()), "booked");
   EXPECT_EQ(code(from_x.get()), "booked");
   // Three batches of one: the held one, A's beside it, X's after it.
-  const std::string exported = metrics.render(server().app().pool().stats(), 0);
+  const std::string exported = h.metrics.render(server().app().pool().stats(), 0);
   EXPECT_NE(exported.find("\nnnw_transfer_batch_size_bucket{le=\"1\"} 3\n"), std::string::npos) << exported;
   EXPECT_NE(exported.find("\nnnw_transfer_batch_size_count 3\n"), std::string::npos) << exported;
-  EXPECT_EQ(balance(a), 100000 - 10);
-  EXPECT_EQ(balance(x), 100000 - 11);
-  EXPECT_EQ(balance(b), 20);
+  EXPECT_EQ(balance(h.a), 100000 - 10);
+  EXPECT_EQ(balance(h.x), 100000 - 11);
+  EXPECT_EQ(balance(h.b), 20);
 }
 
 // A transfer waiting for its batch holds no worker thread. The test server has 8; twelve
