@@ -281,7 +281,8 @@ TransferBatcher::~TransferBatcher() {
 }
 
 void TransferBatcher::submit(TransferCommand command, Done done) {
-  auto pending = std::make_unique<Pending>(Pending{std::move(command), std::move(done)});
+  auto pending = std::make_unique<Pending>(Pending{std::move(command), std::move(done), {}});
+  pending->members = member_names(pending->command);  // once, and outside the lock
   bool wake = false;
   {
     std::lock_guard lock(mutex_);
@@ -308,9 +309,9 @@ bool TransferBatcher::may_start() const {
   return !queue_.empty() && (booking_ == 0 || queue_.size() >= side_by_side_min_);
 }
 
-bool TransferBatcher::names_a_member_being_booked(const TransferCommand& command) const {
+bool TransferBatcher::names_a_member_being_booked(const Pending& pending) const {
   if (members_being_booked_.empty()) return false;
-  for (const auto& name : member_names(command)) {
+  for (const auto& name : pending.members) {
     if (!name.empty() && members_being_booked_.count(name) != 0) return true;
   }
   return false;
@@ -334,7 +335,7 @@ std::vector<std::unique_ptr<TransferBatcher::Pending>> TransferBatcher::take_bat
     std::set<KeyOf> keys;
     for (auto it = queue_.begin(); it != queue_.end() && batch.size() < batch_max_;) {
       const auto& command = (*it)->command;
-      if (names_a_member_being_booked(command) || !keys.emplace(command.principal, command.request.idempotency_key).second) {
+      if (names_a_member_being_booked(**it) || !keys.emplace(command.principal, command.request.idempotency_key).second) {
         ++it;
         continue;
       }
@@ -347,8 +348,8 @@ std::vector<std::unique_ptr<TransferBatcher::Pending>> TransferBatcher::take_bat
       continue;
     }
     for (const auto& pending : batch) {
-      for (auto& name : member_names(pending->command)) {
-        if (!name.empty()) members_being_booked_.insert(std::move(name));
+      for (const auto& name : pending->members) {
+        if (!name.empty()) members_being_booked_.insert(name);
       }
     }
     ++booking_;
@@ -366,7 +367,7 @@ void TransferBatcher::run_lane() {
     {
       std::lock_guard lock(mutex_);
       for (const auto* pending : batch) {
-        for (const auto& name : member_names(pending->command)) {
+        for (const auto& name : pending->members) {
           if (const auto found = members_being_booked_.find(name); found != members_being_booked_.end()) members_being_booked_.erase(found);
         }
       }

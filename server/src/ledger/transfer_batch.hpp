@@ -13,11 +13,13 @@
 // the transfers the last batch answered (their clients tend to send the next one at once): the
 // queue should then hold as many as that batch took, plus those that were already waiting.
 // Once the queue holds a quarter of a batch, another batch starts beside the ones being
-// booked: the database then has work for more than one CPU. A sender in two batches at once is
-// booked in queue order: the later batch's lock on its wallet waits for the earlier one's commit.
+// booked: the database then has work for more than one CPU. A transfer naming a member of a
+// batch being booked waits in the queue for a later batch, instead of taking its own batch into
+// a wait on that batch's row locks; it goes first in the next one, in queue order.
 // Nothing it holds must outlive the process: the database decides every limit, key and lock,
 // so any number of server instances can book transfers side by side.
 
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -28,6 +30,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_set>
 #include <vector>
@@ -83,13 +86,14 @@ class TransferBatcher {
   struct Pending {
     TransferCommand command;
     Done done;
+    std::array<std::string, 2> members;  // as the request names them (member_names(), transfer_batch.cpp)
   };
   struct Outcome {
     std::exception_ptr failed;
     TransferReply reply;
   };
   bool may_start() const;  // with mutex_ held
-  bool names_a_member_being_booked(const TransferCommand& command) const;  // with mutex_ held
+  bool names_a_member_being_booked(const Pending& pending) const;  // with mutex_ held
   std::vector<std::unique_ptr<Pending>> take_batch();
   void run_lane();
   std::vector<Outcome> book(const std::vector<Pending*>& batch);
@@ -105,10 +109,9 @@ class TransferBatcher {
   std::deque<std::unique_ptr<Pending>> queue_;
   std::size_t booking_ = 0;   // batches being booked
   std::size_t booked_ = 0;    // batches booked so far: a lane that found only transfers waiting on one waits for this to move
-  // The members the transfers of the batches being booked name (member_names()), once per
-  // transfer naming them: a transfer naming one of them waits for a later batch instead of
-  // taking its whole batch into a wait on that batch's row locks.
-  std::unordered_multiset<std::string> members_being_booked_;
+  // The members the transfers of the batches being booked name (Pending::members, which these
+  // view: a batch's transfers outlive its entries here), once per transfer naming them.
+  std::unordered_multiset<std::string_view> members_being_booked_;
   std::size_t expected_ = 1;  // transfers a batch starting alone waits for, at most linger_
   bool stopping_ = false;
   std::vector<std::thread> threads_;
