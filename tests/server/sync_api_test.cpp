@@ -40,8 +40,11 @@ class SyncApi : public ServerTest {
   std::string in_step(const std::string& who) {
     // Every change written so far for this member (or everyone) is behind the cursor once the
     // cursor's transaction id passes theirs.
-    const auto last = server().connect().exec("SELECT coalesce(max(xid::text::numeric), 0)::text FROM member_changes "
-                                              "WHERE member_id = '" + who + "' OR member_id IS NULL");
+    const auto last = server().connect().exec(
+        "SELECT coalesce(max(xid::text::numeric), 0)::text FROM ("
+        "SELECT xid FROM member_changes WHERE member_id = '" + who + "' OR member_id IS NULL "
+        "UNION ALL SELECT e.change_xid FROM wallet_entries e JOIN wallets w ON w.id = e.wallet_id "
+        "WHERE w.member_id = '" + who + "') changes");
     const auto newest = std::stoull(std::string(last.text(0, 0)));
     std::string cursor = cursor_of(pull(who));
     for (int i = 0; i < 200; ++i) {
@@ -151,6 +154,11 @@ TEST_F(SyncApi, NoChangeIsPassedOverWhileOthersCommitDuringEveryPull) {
       }
     });
   }
+  // And wallet entries, which are changes of their own (migration 0022) at positions drawn
+  // from the same sequence: commissions deposited to a, one per deposit job run.
+  writers.emplace_back([&] {
+    while (writing.load()) server().fund(a, 1);
+  });
   std::set<std::int64_t> delivered;
   const auto take = [&](const boost::json::value& p) {
     for (const auto& c : p.at("changes").as_array()) delivered.insert(c.at("id").as_int64());
@@ -164,9 +172,15 @@ TEST_F(SyncApi, NoChangeIsPassedOverWhileOthersCommitDuringEveryPull) {
   }
   writing = false;
   for (auto& w : writers) w.join();
-  const auto written = server().connect().exec("SELECT id FROM member_changes WHERE member_id = '" + a +
-                                               "' AND id > " + std::to_string(before) + " ORDER BY id");
+  const auto written = server().connect().exec(
+      "SELECT id FROM (SELECT id FROM member_changes WHERE member_id = '" + a + "' UNION ALL "
+      "SELECT e.change_id FROM wallet_entries e JOIN wallets w ON w.id = e.wallet_id WHERE w.member_id = '" + a +
+      "') changes WHERE id > " + std::to_string(before) + " ORDER BY id");
   ASSERT_GT(written.size(), 100) << "the writers committed while the pulls ran";
+  const auto entries_written = server().connect().exec(
+      "SELECT count(*) FROM wallet_entries e JOIN wallets w ON w.id = e.wallet_id WHERE w.member_id = '" + a +
+      "' AND e.change_id > " + std::to_string(before));
+  ASSERT_GT(entries_written.int64(0, 0), 3) << "wallet entries were written among the other changes";
   const std::int64_t last_written = written.int64(written.size() - 1, 0);
   // Settle: pull until every written change could have come.
   for (int i = 0; i < 200 && (delivered.empty() || *delivered.rbegin() < last_written); ++i) {
@@ -263,7 +277,7 @@ TEST_F(SyncApi, ACommitThroughOneInstancePokesClientsOfAnother) {
   const auto credited = pull_until(a, next, 1);
   ASSERT_EQ(kinds_of(credited), std::vector<std::string>{"WALLET_ENTRY"});
   EXPECT_GT(std::stoull(next.substr(0, next.find('.'))), poked_xid);
-  const auto written = server().connect().exec("SELECT xid::text FROM member_changes WHERE id = " +
+  const auto written = server().connect().exec("SELECT change_xid::text FROM wallet_entries WHERE change_id = " +
                                                std::to_string(credited.at(0).at("id").as_int64()));
   const std::uint64_t transfer_xid = std::stoull(std::string(written.text(0, 0)));
   EXPECT_EQ(poked_xid, transfer_xid);
@@ -275,10 +289,12 @@ TEST_F(SyncApi, ACommitThroughOneInstancePokesClientsOfAnother) {
   EXPECT_GT(std::stoull(std::string(everyone.at("xid").as_string())), poked_xid);
 }
 
-// A wallet entry's change row names its entry (migration 0019): the pull builds its payload
-// from the entry, field for field. A row written before that carries its payload and is served
-// as stored. Each row holds exactly one of the two, and only a WALLET_ENTRY row may name one.
-TEST_F(SyncApi, AWalletEntryChangeServesItsEntry_AndAStoredPayloadAsStored) {
+// A wallet entry is its own change (migration 0022): its position is its change_id, in the
+// sequence member_changes draws from, no row of member_changes is written for it, and its
+// payload is built from it field for field. Rows of member_changes written before then are
+// still served: naming their entry (0019), or carrying their payload, as stored. Each such row
+// holds exactly one of the two, and only a WALLET_ENTRY row may name an entry.
+TEST_F(SyncApi, AWalletEntryIsItsOwnChange_AndOlderEntryRowsAreServedAsStored) {
   std::string cursor = in_step(b);
   ASSERT_EQ(transfer(b, "NN-1", 2500, "t-1").status, 201);
   const auto changes = pull_until(b, cursor, 1);
@@ -286,31 +302,40 @@ TEST_F(SyncApi, AWalletEntryChangeServesItsEntry_AndAStoredPayloadAsStored) {
   const auto& payload = changes.at(0).at("payload").as_object();
   auto c = server().connect();
   const auto row = c.exec(
-      "SELECT c.entry_id, c.payload IS NULL, e.type, e.amount_cents, e.balance_after_cents, e.currency, e.transfer_id, "
-      "to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
-      "FROM member_changes c JOIN wallet_entries e ON e.id = c.entry_id WHERE c.id = " +
-      std::to_string(changes.at(0).at("id").as_int64()));
+      "SELECT e.id, e.type, e.amount_cents, e.balance_after_cents, e.currency, e.transfer_id, "
+      "to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+      "(SELECT count(*) FROM member_changes c WHERE c.entry_id = e.id) "
+      "FROM wallet_entries e WHERE e.change_id = " + std::to_string(changes.at(0).at("id").as_int64()));
   ASSERT_EQ(row.size(), 1);
-  EXPECT_EQ(row.text(0, 1), "t");  // the row keeps no copy
+  EXPECT_EQ(row.int64(0, 7), 0);  // no row of member_changes
   EXPECT_EQ(payload.at("entry_id").as_int64(), row.int64(0, 0));
-  EXPECT_EQ(payload.at("type").as_string(), row.text(0, 2));
-  EXPECT_EQ(payload.at("amount_cents").as_int64(), row.int64(0, 3));
+  EXPECT_EQ(payload.at("type").as_string(), row.text(0, 1));
+  EXPECT_EQ(payload.at("amount_cents").as_int64(), row.int64(0, 2));
   EXPECT_EQ(payload.at("amount_cents").as_int64(), -2500);
-  EXPECT_EQ(payload.at("balance_after_cents").as_int64(), row.int64(0, 4));
-  EXPECT_EQ(payload.at("currency").as_string(), row.text(0, 5));
-  EXPECT_EQ(payload.at("transfer_id").as_int64(), row.int64(0, 6));
-  EXPECT_EQ(payload.at("created_at").as_string(), row.text(0, 7));
+  EXPECT_EQ(payload.at("balance_after_cents").as_int64(), row.int64(0, 3));
+  EXPECT_EQ(payload.at("currency").as_string(), row.text(0, 4));
+  EXPECT_EQ(payload.at("transfer_id").as_int64(), row.int64(0, 5));
+  EXPECT_EQ(payload.at("created_at").as_string(), row.text(0, 6));
   EXPECT_TRUE(payload.at("order_id").is_null());
   EXPECT_TRUE(payload.at("withdrawal_id").is_null());
   EXPECT_EQ(payload.size(), 9U);
+  // The database holds every new entry to a position, whoever writes it.
+  EXPECT_THROW(c.exec("INSERT INTO wallet_entries (wallet_id, seq, type, amount_cents, balance_before_cents, "
+                      "balance_after_cents, currency, change_id) SELECT id, entry_count + 1, 'ADJUSTMENT_CREDIT', 1, "
+                      "balance_cents, balance_cents + 1, 'MXN', NULL FROM wallets WHERE member_id = '" + b + "'"),
+               server::db::DbError);
 
-  // As a row written before 0019 was: the payload stored, no entry named.
+  // As rows written before 0022 were: one naming the transfer's entry (0019), one carrying its
+  // payload (before 0019).
+  c.exec("INSERT INTO member_changes (member_id, kind, entry_id) VALUES ('" + b + "', 'WALLET_ENTRY', " +
+         std::to_string(row.int64(0, 0)) + ")");
   c.exec("INSERT INTO member_changes (member_id, kind, payload) VALUES ('" + b +
          "', 'WALLET_ENTRY', '{\"entry_id\": 1, \"type\": \"ADJUSTMENT_CREDIT\", \"stored\": true}')");
-  const auto stored = pull_until(b, cursor, 1);
-  ASSERT_EQ(kinds_of(stored), std::vector<std::string>{"WALLET_ENTRY"});
-  EXPECT_EQ(stored.at(0).at("payload").at("stored"), true);
-  EXPECT_EQ(stored.at(0).at("payload").at("type"), "ADJUSTMENT_CREDIT");
+  const auto older = pull_until(b, cursor, 2);
+  ASSERT_EQ(kinds_of(older), (std::vector<std::string>{"WALLET_ENTRY", "WALLET_ENTRY"}));
+  EXPECT_EQ(older.at(0).at("payload"), changes.at(0).at("payload"));
+  EXPECT_EQ(older.at(1).at("payload").at("stored"), true);
+  EXPECT_EQ(older.at(1).at("payload").at("type"), "ADJUSTMENT_CREDIT");
 
   const auto refused = [&](const std::string& values) {
     try {
@@ -324,7 +349,33 @@ TEST_F(SyncApi, AWalletEntryChangeServesItsEntry_AndAStoredPayloadAsStored) {
   EXPECT_TRUE(refused("'WALLET_ENTRY', '{}', 1"));           // both
   EXPECT_TRUE(refused("'ORDER', NULL, 1"));                  // another kind naming an entry
   const auto count = c.exec("SELECT count(*) FROM member_changes WHERE member_id = '" + b + "' AND kind = 'WALLET_ENTRY'");
-  EXPECT_EQ(count.int64(0, 0), 3);  // funding, the transfer, the stored row: nothing refused was written
+  EXPECT_EQ(count.int64(0, 0), 2);  // the two inserted above: nothing refused was written
+}
+
+// The two kinds of change, entries and rows of member_changes, come in one order, the order
+// their transactions committed in here, and pages of any size split them anywhere.
+TEST_F(SyncApi, EntriesAndOtherChangesComeInOneOrderInPagesOfAnySize) {
+  const std::string start = in_step(b);
+  std::vector<std::string> expected;
+  auto db = server().connect();
+  for (int i = 1; i <= 3; ++i) {
+    ASSERT_EQ(transfer(b, "NN-1", 100, "t-" + std::to_string(i)).status, 201);
+    db.exec("SELECT record_member_change('" + b + "', 'LOYALTY', '{\"n\":" + std::to_string(i) + "}')");
+    expected.insert(expected.end(), {"WALLET_ENTRY:" + std::to_string(100000 - 100 * i), "LOYALTY:" + std::to_string(i)});
+  }
+  for (const char* limit : {"&limit=1", "&limit=2", "&limit=4", ""}) {
+    std::string cursor = start;
+    std::vector<std::string> got;
+    std::int64_t last_id = 0;
+    for (const auto& c : pull_until(b, cursor, expected.size(), limit)) {
+      const auto& p = c.at("payload");
+      got.push_back(std::string(c.at("kind").as_string()) + ":" +
+                    std::to_string(p.as_object().contains("n") ? p.at("n").as_int64() : p.at("balance_after_cents").as_int64()));
+      EXPECT_NE(c.at("id").as_int64(), last_id) << "every change has a position of its own";
+      last_id = c.at("id").as_int64();
+    }
+    EXPECT_EQ(got, expected) << "limit " << limit;
+  }
 }
 
 TEST_F(SyncApi, ThePokeSocketWantsAMembersToken) {
