@@ -324,6 +324,61 @@ TEST_F(TransferBatch, ATransferNamingAMemberOfTheBatchBeingBookedWaitsForALaterB
   EXPECT_EQ(balance(h.b), 20);
 }
 
+// With no batch being booked, a lane starting on a queue of at least 4 leaves half of it to
+// another lane, which books it beside the first: two CPUs each book half. Only when the halves
+// name no member in common; otherwise the second half would wait for the first's locks, so the
+// lane books them all. Here 8 transfers queue behind a held batch and a 9th comes after it:
+// from 9 senders to 9 recipients the 9 split 5 and 4; all to one recipient, they stay whole.
+TEST_F(TransferBatch, ALaneStartingAloneLeavesHalfItsBatchToAnotherLaneWhenTheHalvesShareNoMember) {
+  start(rules_with_high_transfer_limits());
+  std::vector<std::string> senders;
+  for (int i = 1; i <= 9; ++i) {
+    senders.push_back(server().create_member(member_uuid(i), "NN-" + std::to_string(i)));
+    server().fund(senders.back(), 100000);
+    server().create_member(member_uuid(10 + i), "NN-" + std::to_string(10 + i));
+  }
+  const std::string x = server().create_member(member_uuid(20), "NN-20");
+  server().fund(x, 100000);
+  server().create_member(member_uuid(21), "NN-21");
+  const auto batches = [&](const std::string& run, bool one_recipient) {
+    server::Metrics metrics;
+    {
+      server::ledger::TransferBatcher batcher(server().app().pool(), server().app().rules(), metrics, 2, 64,
+                                              std::chrono::seconds(10));
+      const auto to = [&](int i) { return "NN-" + std::to_string(one_recipient ? 11 : 10 + i); };
+      auto holder = server().connect();
+      holder.exec("BEGIN");
+      holder.exec("SELECT 1 FROM wallets WHERE member_id = '" + x + "' FOR UPDATE");
+      std::vector<std::future<TransferReply>> sent;
+      sent.push_back(std::async(std::launch::async, [&] { return batcher.submit(command(x, "NN-21", 1, run + "-held")); }));
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));  // taken alone, and held
+      for (int i = 1; i <= 8; ++i) {
+        sent.push_back(std::async(std::launch::async, [&, i] {
+          return batcher.submit(command(senders[static_cast<std::size_t>(i - 1)], to(i), 10, run + "-" + std::to_string(i)));
+        }));
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));  // queued behind it
+      holder.exec("COMMIT");
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));  // a lane lingers for a 9th
+      sent.push_back(std::async(std::launch::async, [&] { return batcher.submit(command(senders.back(), to(9), 10, run + "-9")); }));
+      for (auto& reply : sent) EXPECT_EQ(code(reply.get()), "booked");
+    }
+    const std::string exported = metrics.render(server().app().pool().stats(), 0);
+    std::string out;
+    for (const char* line : {"\nnnw_transfer_batch_size_bucket{le=\"4\"} ", "\nnnw_transfer_batch_size_count "}) {
+      const auto at = exported.find(line);
+      out += exported.substr(at + 1, exported.find('\n', at + 1) - at - 1) + "; ";
+    }
+    return out;
+  };
+  // 1 (the held one), then 5 and 4 side by side.
+  EXPECT_EQ(batches("apart", false), "nnw_transfer_batch_size_bucket{le=\"4\"} 2; nnw_transfer_batch_size_count 3; ");
+  // 1, then all 9 in one batch.
+  EXPECT_EQ(batches("together", true), "nnw_transfer_batch_size_bucket{le=\"4\"} 1; nnw_transfer_batch_size_count 2; ");
+  for (const auto& sender : senders) EXPECT_EQ(balance(sender), 100000 - 2 * 10);
+  EXPECT_EQ(balance(x), 100000 - 2);
+}
+
 // A transfer waiting for its batch holds no worker thread. The test server has 8; twelve
 // transfers wait behind a lock on their sender's wallet, and a wallet read still gets a
 // worker and is answered. (When each waiting transfer held a worker, the read queued behind

@@ -306,7 +306,7 @@ TransferReply TransferBatcher::submit(TransferCommand command) {
 }
 
 bool TransferBatcher::may_start() const {
-  return !queue_.empty() && (booking_ == 0 || queue_.size() >= side_by_side_min_);
+  return !queue_.empty() && (booking_ == 0 || queue_.size() >= side_by_side_min_ || left_for_another_lane_);
 }
 
 bool TransferBatcher::names_a_member_being_booked(const Pending& pending) const {
@@ -327,7 +327,7 @@ std::vector<std::unique_ptr<TransferBatcher::Pending>> TransferBatcher::take_bat
     queued_.wait(lock, [&] { return stopping_ || may_start(); });
     if (queue_.empty()) return {};  // stopping, and nothing is queued
     if (!stopping_ && booking_ == 0 && queue_.size() < expected_ && linger_.count() > 0) {
-      queued_.wait_for(lock, linger_, [&] { return stopping_ || queue_.size() >= expected_; });
+      queued_.wait_for(lock, linger_, [&] { return stopping_ || queue_.size() >= expected_ || left_for_another_lane_; });
       if (!stopping_ && !may_start()) continue;  // another lane took them meanwhile
       if (queue_.empty()) return {};
     }
@@ -342,19 +342,45 @@ std::vector<std::unique_ptr<TransferBatcher::Pending>> TransferBatcher::take_bat
       batch.push_back(std::move(*it));
       it = queue_.erase(it);
     }
+    left_for_another_lane_ = false;
     if (batch.empty()) {  // every queued transfer waits for a batch being booked: for it to end, or for more
       const std::size_t booked = booked_, queued = queue_.size();
       queued_.wait(lock, [&] { return booked_ != booked || queue_.size() > queued; });
       continue;
     }
+    if (booking_ == 0 && threads_.size() > 1) leave_half_for_another_lane(batch);
     for (const auto& pending : batch) {
       for (const auto& name : pending->members) {
         if (!name.empty()) members_being_booked_.insert(name);
       }
     }
     ++booking_;
+    if (left_for_another_lane_) queued_.notify_all();
     return batch;
   }
+}
+
+// With no batch being booked, the CPUs have room for two: half the batch goes back to the
+// queue for another lane to book beside this one, so the two halves take about as long as
+// one of them alone. Only when the halves name no member in common: otherwise the second half
+// would wait for the first anyway (as every transfer from one hot wallet does).
+void TransferBatcher::leave_half_for_another_lane(std::vector<std::unique_ptr<Pending>>& batch) {
+  if (batch.size() < kSplitMin) return;
+  const std::size_t kept = (batch.size() + 1) / 2;
+  std::unordered_set<std::string_view> members_kept;
+  for (std::size_t i = 0; i < kept; ++i) {
+    for (const auto& name : batch[i]->members) {
+      if (!name.empty()) members_kept.insert(name);
+    }
+  }
+  for (std::size_t i = kept; i < batch.size(); ++i) {
+    for (const auto& name : batch[i]->members) {
+      if (!name.empty() && members_kept.contains(name)) return;
+    }
+  }
+  for (std::size_t i = batch.size(); i-- > kept;) queue_.push_front(std::move(batch[i]));
+  batch.resize(kept);
+  left_for_another_lane_ = true;
 }
 
 void TransferBatcher::run_lane() {

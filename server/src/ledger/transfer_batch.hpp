@@ -13,7 +13,9 @@
 // the transfers the last batch answered (their clients tend to send the next one at once): the
 // queue should then hold as many as that batch took, plus those that were already waiting.
 // Once the queue holds a quarter of a batch, another batch starts beside the ones being
-// booked: the database then has work for more than one CPU. A transfer naming a member of a
+// booked: the database then has work for more than one CPU. A lane starting alone on at least
+// kSplitMin transfers leaves half of them to another lane, when the halves name no member in
+// common: two CPUs then book the two halves side by side. A transfer naming a member of a
 // batch being booked waits in the queue for a later batch, instead of taking its own batch into
 // a wait on that batch's row locks; it goes first in the next one, in queue order.
 // Nothing it holds must outlive the process: the database decides every limit, key and lock,
@@ -83,6 +85,7 @@ class TransferBatcher {
   TransferReply submit(TransferCommand command);
 
  private:
+  static constexpr std::size_t kSplitMin = 4;  // the smallest batch a lane starting alone shares
   struct Pending {
     TransferCommand command;
     Done done;
@@ -95,6 +98,7 @@ class TransferBatcher {
   bool may_start() const;  // with mutex_ held
   bool names_a_member_being_booked(const Pending& pending) const;  // with mutex_ held
   std::vector<std::unique_ptr<Pending>> take_batch();
+  void leave_half_for_another_lane(std::vector<std::unique_ptr<Pending>>& batch);  // with mutex_ held
   void run_lane();
   std::vector<Outcome> book(const std::vector<Pending*>& batch);
 
@@ -113,6 +117,7 @@ class TransferBatcher {
   // view: a batch's transfers outlive its entries here), once per transfer naming them.
   std::unordered_multiset<std::string_view> members_being_booked_;
   std::size_t expected_ = 1;  // transfers a batch starting alone waits for, at most linger_
+  bool left_for_another_lane_ = false;  // a lane starting alone left half its batch queued for another
   bool stopping_ = false;
   std::vector<std::thread> threads_;
 };
