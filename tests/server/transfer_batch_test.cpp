@@ -38,6 +38,18 @@ class TransferBatch : public ServerTest {
     return server::ledger::book_transfers(connection, server().app().rules().config(), batch);
   }
   std::int64_t sql_int(const std::string& sql) { return server().connect().exec(sql).int64(0, 0); }
+  // Locks the sender's wallet on `holder` and submits the sender's transfer of 1 cent: its batch
+  // is taken alone and waits on that lock until the holder commits.
+  std::future<TransferReply> submit_held(server::ledger::TransferBatcher& batcher, server::db::Connection& holder,
+                                         const std::string& sender, const std::string& to_number, const std::string& key) {
+    holder.exec("BEGIN");
+    holder.exec("SELECT 1 FROM wallets WHERE member_id = '" + sender + "' FOR UPDATE");
+    auto held = std::async(std::launch::async, [this, &batcher, sender, to_number, key] {
+      return batcher.submit(command(sender, to_number, 1, key));
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // taken alone, and held
+    return held;
+  }
   static std::string code(const TransferReply& reply) { return reply.error ? reply.error->code : "booked"; }
 
   // Members A (NN-1), B (NN-2), X (NN-3) and NN-4, A and X funded, and a batcher of 2 lanes (at
@@ -60,10 +72,7 @@ class TransferBatch : public ServerTest {
     server().fund(h.x, 100000);
     h.batcher.emplace(server().app().pool(), server().app().rules(), h.metrics, 2, 8, std::chrono::microseconds(0));
     h.holder.emplace(server().database_url());
-    h.holder->exec("BEGIN");
-    h.holder->exec("SELECT 1 FROM wallets WHERE member_id = '" + h.x + "' FOR UPDATE");
-    h.held = std::async(std::launch::async, [this, &h] { return h.batcher->submit(command(h.x, "NN-4", 1, "held")); });
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // its batch is being booked, and waits
+    h.held = submit_held(*h.batcher, *h.holder, h.x, "NN-4", "held");
   }
 };
 
@@ -245,11 +254,8 @@ TEST_F(TransferBatch, ABatchStartingAloneLingersForTheTransfersTheLastOneAnswere
     {
       server::ledger::TransferBatcher batcher(server().app().pool(), server().app().rules(), metrics, 1, 64, linger);
       auto holder = server().connect();
-      holder.exec("BEGIN");
-      holder.exec("SELECT 1 FROM wallets WHERE member_id = '" + x + "' FOR UPDATE");
       std::vector<std::future<TransferReply>> sent;
-      sent.push_back(std::async(std::launch::async, [&] { return batcher.submit(command(x, "NN-2", 1, run + "-held")); }));
-      std::this_thread::sleep_for(std::chrono::milliseconds(300));  // taken alone, and held
+      sent.push_back(submit_held(batcher, holder, x, "NN-2", run + "-held"));
       for (int i = 0; i < 3; ++i) {
         sent.push_back(std::async(std::launch::async, [&, i] {
           return batcher.submit(command(a, "NN-2", 10, run + "-waiting-" + std::to_string(i)));
@@ -347,11 +353,8 @@ TEST_F(TransferBatch, ALaneStartingAloneLeavesHalfItsBatchToAnotherLaneWhenTheHa
                                               std::chrono::seconds(10));
       const auto to = [&](int i) { return "NN-" + std::to_string(one_recipient ? 11 : 10 + i); };
       auto holder = server().connect();
-      holder.exec("BEGIN");
-      holder.exec("SELECT 1 FROM wallets WHERE member_id = '" + x + "' FOR UPDATE");
       std::vector<std::future<TransferReply>> sent;
-      sent.push_back(std::async(std::launch::async, [&] { return batcher.submit(command(x, "NN-21", 1, run + "-held")); }));
-      std::this_thread::sleep_for(std::chrono::milliseconds(300));  // taken alone, and held
+      sent.push_back(submit_held(batcher, holder, x, "NN-21", run + "-held"));
       for (int i = 1; i <= 8; ++i) {
         sent.push_back(std::async(std::launch::async, [&, i] {
           return batcher.submit(command(senders[static_cast<std::size_t>(i - 1)], to(i), 10, run + "-" + std::to_string(i)));
