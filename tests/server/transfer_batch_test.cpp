@@ -51,6 +51,13 @@ class TransferBatch : public ServerTest {
     return held;
   }
   static std::string code(const TransferReply& reply) { return reply.error ? reply.error->code : "booked"; }
+  // The line of `metrics`' export that starts with `prefix`, e.g. "nnw_transfer_batch_size_count ".
+  std::string metric_line(const server::Metrics& metrics, const std::string& prefix) {
+    const std::string exported = metrics.render(server().app().pool().stats(), 0);
+    const auto at = exported.find("\n" + prefix);
+    if (at == std::string::npos) return "(no line " + prefix + ")";
+    return exported.substr(at + 1, exported.find('\n', at + 1) - at - 1);
+  }
 
   // Members A (NN-1), B (NN-2), X (NN-3) and NN-4, A and X funded, and a batcher of 2 lanes (at
   // most 8 transfers a batch, no linger) whose first batch, X's transfer to NN-4, is being
@@ -267,9 +274,7 @@ TEST_F(TransferBatch, ABatchStartingAloneLingersForTheTransfersTheLastOneAnswere
       sent.push_back(std::async(std::launch::async, [&] { return batcher.submit(command(a, "NN-2", 10, run + "-later")); }));
       for (auto& reply : sent) EXPECT_EQ(code(reply.get()), "booked");
     }
-    const std::string exported = metrics.render(server().app().pool().stats(), 0);
-    const auto count_line = exported.find("\nnnw_transfer_batch_size_count ");
-    return exported.substr(count_line + 1, exported.find('\n', count_line + 1) - count_line - 1);
+    return metric_line(metrics, "nnw_transfer_batch_size_count ");
   };
   EXPECT_EQ(batch_sizes(std::chrono::seconds(10), "linger"), "nnw_transfer_batch_size_count 2");  // 1, then 4
   EXPECT_EQ(batch_sizes(std::chrono::microseconds(0), "none"), "nnw_transfer_batch_size_count 3");  // 1, 3, then 1
@@ -366,13 +371,8 @@ TEST_F(TransferBatch, ALaneStartingAloneLeavesHalfItsBatchToAnotherLaneWhenTheHa
       sent.push_back(std::async(std::launch::async, [&] { return batcher.submit(command(senders.back(), to(9), 10, run + "-9")); }));
       for (auto& reply : sent) EXPECT_EQ(code(reply.get()), "booked");
     }
-    const std::string exported = metrics.render(server().app().pool().stats(), 0);
-    std::string out;
-    for (const char* line : {"\nnnw_transfer_batch_size_bucket{le=\"4\"} ", "\nnnw_transfer_batch_size_count "}) {
-      const auto at = exported.find(line);
-      out += exported.substr(at + 1, exported.find('\n', at + 1) - at - 1) + "; ";
-    }
-    return out;
+    return metric_line(metrics, "nnw_transfer_batch_size_bucket{le=\"4\"} ") + "; " +
+           metric_line(metrics, "nnw_transfer_batch_size_count ") + "; ";
   };
   // 1 (the held one), then 5 and 4 side by side.
   EXPECT_EQ(batches("apart", false), "nnw_transfer_batch_size_bucket{le=\"4\"} 2; nnw_transfer_batch_size_count 3; ");

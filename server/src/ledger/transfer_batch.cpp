@@ -317,6 +317,18 @@ bool TransferBatcher::names_a_member_being_booked(const Pending& pending) const 
   return false;
 }
 
+void TransferBatcher::mark_being_booked(const Pending& pending) {
+  for (const auto& name : pending.members) {
+    if (!name.empty()) members_being_booked_.insert(name);
+  }
+}
+
+void TransferBatcher::unmark_being_booked(const Pending& pending) {
+  for (const auto& name : pending.members) {
+    if (const auto found = members_being_booked_.find(name); found != members_being_booked_.end()) members_being_booked_.erase(found);
+  }
+}
+
 // The oldest transfers first, up to batch_max; a second transfer with a key already in the
 // batch waits for a later one (where it finds the first's stored response), and so does one
 // naming a member of a batch being booked: taken, it would hold its whole batch in a wait for
@@ -348,35 +360,29 @@ std::vector<std::unique_ptr<TransferBatcher::Pending>> TransferBatcher::take_bat
       queued_.wait(lock, [&] { return booked_ != booked || queue_.size() > queued; });
       continue;
     }
-    if (booking_ == 0 && threads_.size() > 1) leave_half_for_another_lane(batch);
-    for (const auto& pending : batch) {
-      for (const auto& name : pending->members) {
-        if (!name.empty()) members_being_booked_.insert(name);
-      }
-    }
+    // With no batch being booked, a batch of kSplitMin or more keeps its first half; the rest
+    // may go to another lane (leave_rest_for_another_lane).
+    const bool shared = booking_ == 0 && threads_.size() > 1 && batch.size() >= kSplitMin;
+    const std::size_t kept = shared ? (batch.size() + 1) / 2 : batch.size();
+    for (std::size_t i = 0; i < kept; ++i) mark_being_booked(*batch[i]);
+    if (kept < batch.size()) leave_rest_for_another_lane(batch, kept);
     ++booking_;
     if (left_for_another_lane_) queued_.notify_all();
     return batch;
   }
 }
 
-// With no batch being booked, the CPUs have room for two: half the batch goes back to the
-// queue for another lane to book beside this one, so the two halves take about as long as
-// one of them alone. Only when the halves name no member in common: otherwise the second half
-// would wait for the first anyway (as every transfer from one hot wallet does).
-void TransferBatcher::leave_half_for_another_lane(std::vector<std::unique_ptr<Pending>>& batch) {
-  if (batch.size() < kSplitMin) return;
-  const std::size_t kept = (batch.size() + 1) / 2;
-  std::unordered_set<std::string_view> members_kept;
-  for (std::size_t i = 0; i < kept; ++i) {
-    for (const auto& name : batch[i]->members) {
-      if (!name.empty()) members_kept.insert(name);
-    }
-  }
-  for (std::size_t i = kept; i < batch.size(); ++i) {
-    for (const auto& name : batch[i]->members) {
-      if (!name.empty() && members_kept.contains(name)) return;
-    }
+// With no batch being booked, the CPUs have room for two: the rest of the batch after its
+// first `kept` (whose members are now the only ones being booked) goes back to the front of
+// the queue for another lane to book beside this one, so the two halves take about as long as
+// one alone. Unless the rest names one of those members: the other lane would skip it like any
+// transfer naming a member being booked (take_batch), and it would wait for this half anyway,
+// as every transfer from one hot wallet would; then this lane books it too.
+void TransferBatcher::leave_rest_for_another_lane(std::vector<std::unique_ptr<Pending>>& batch, std::size_t kept) {
+  const auto rest = batch.begin() + static_cast<std::ptrdiff_t>(kept);
+  if (std::any_of(rest, batch.end(), [&](const auto& pending) { return names_a_member_being_booked(*pending); })) {
+    for (auto it = rest; it != batch.end(); ++it) mark_being_booked(**it);
+    return;
   }
   for (std::size_t i = batch.size(); i-- > kept;) queue_.push_front(std::move(batch[i]));
   batch.resize(kept);
@@ -392,11 +398,7 @@ void TransferBatcher::run_lane() {
     std::vector<Outcome> outcomes = book(batch);
     {
       std::lock_guard lock(mutex_);
-      for (const auto* pending : batch) {
-        for (const auto& name : pending->members) {
-          if (const auto found = members_being_booked_.find(name); found != members_being_booked_.end()) members_being_booked_.erase(found);
-        }
-      }
+      for (const auto* pending : batch) unmark_being_booked(*pending);
       --booking_;
       ++booked_;
       expected_ = std::min(batch_max_, queue_.size() + batch.size());

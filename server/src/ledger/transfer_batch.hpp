@@ -96,9 +96,12 @@ class TransferBatcher {
     TransferReply reply;
   };
   bool may_start() const;  // with mutex_ held
-  bool names_a_member_being_booked(const Pending& pending) const;  // with mutex_ held
+  // With mutex_ held: members_being_booked_ asked, and counted in and out per transfer.
+  bool names_a_member_being_booked(const Pending& pending) const;
+  void mark_being_booked(const Pending& pending);
+  void unmark_being_booked(const Pending& pending);
   std::vector<std::unique_ptr<Pending>> take_batch();
-  void leave_half_for_another_lane(std::vector<std::unique_ptr<Pending>>& batch);  // with mutex_ held
+  void leave_rest_for_another_lane(std::vector<std::unique_ptr<Pending>>& batch, std::size_t kept);  // with mutex_ held
   void run_lane();
   std::vector<Outcome> book(const std::vector<Pending*>& batch);
 
