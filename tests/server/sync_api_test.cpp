@@ -34,9 +34,6 @@ class SyncApi : public ServerTest {
                                                        std::to_string(cents) + "}",
                           member_token(from), key, {}});
   }
-  // A client in step: snapshot, then pulls until nothing is left. (A snapshot's cursor may
-  // repeat changes the snapshot already showed — transaction ids are cluster-wide, and other
-  // databases' transactions can hold the horizon back — which clients apply harmlessly.)
   // The positions (xid, id) of every change for `who` and for everyone: rows of member_changes,
   // and the entries of who's wallet (migration 0022), as a subquery.
   static std::string changes_of(const std::string& who) {
@@ -44,6 +41,9 @@ class SyncApi : public ServerTest {
            "UNION ALL SELECT e.change_xid, e.change_id FROM wallet_entries e JOIN wallets w ON w.id = e.wallet_id "
            "WHERE w.member_id = '" + who + "') changes";
   }
+  // A client in step: snapshot, then pulls until nothing is left. (A snapshot's cursor may
+  // repeat changes the snapshot already showed — transaction ids are cluster-wide, and other
+  // databases' transactions can hold the horizon back — which clients apply harmlessly.)
   std::string in_step(const std::string& who) {
     // Every change written so far for this member (or everyone) is behind the cursor once the
     // cursor's transaction id passes theirs.
