@@ -73,11 +73,23 @@ TEST_F(LedgerGuards, AnEntryThatDoesNotContinueItsChain_IsRefused) {
   EXPECT_TRUE(mentions(refusal(c, moved("SELECT id, 2, 'ADJUSTMENT_CREDIT', 5, 7, 12, 'MXN' FROM wallets")), "entry seq 2 starts at 7 but the previous entry ended at 10000"));
   EXPECT_TRUE(mentions(refusal(c, moved("SELECT id, 3, 'ADJUSTMENT_CREDIT', 5, 10000, 10005, 'MXN' FROM wallets")), "entry seq 3 has no predecessor"));
   EXPECT_EQ(balance(a), 10000);
-  // Within one statement the entries may come in any order: the check runs after all of them.
-  EXPECT_EQ(refusal(c, moved("SELECT id, s, 'ADJUSTMENT_CREDIT', 5, 10000 + 5 * (s - 2), 10000 + 5 * (s - 1), 'MXN' "
-                             "FROM wallets, (VALUES (4), (2), (3)) AS v(s)")),
-            "");
+  // A statement may append several entries to a wallet, checked after all of them, but their
+  // ids must rise with seq (0023): here seq 4 is inserted first and gets the lowest id.
+  const auto three = [&](const std::string& seqs) {
+    return moved("SELECT id, s, 'ADJUSTMENT_CREDIT', 5, 10000 + 5 * (s - 2), 10000 + 5 * (s - 1), 'MXN' "
+                 "FROM wallets, (VALUES " + seqs + ") AS v(s, o) ORDER BY o");
+  };
+  const std::int64_t first_id = c.exec("SELECT max(id) FROM wallet_entries").int64(0, 0);
+  const std::string behind = refusal(c, three("(4, 1), (2, 2), (3, 3)"));
+  EXPECT_TRUE(mentions(behind, "entry seq 4 has id")) << behind;
+  EXPECT_TRUE(mentions(behind, "not above the previous entry's"));
+  EXPECT_EQ(balance(a), 10000);
+  EXPECT_EQ(refusal(c, three("(2, 1), (3, 2), (4, 3)")), "");
   EXPECT_EQ(balance(a), 10015);
+  const auto ids = c.exec("SELECT id FROM wallet_entries WHERE id > " + std::to_string(first_id) + " ORDER BY seq");
+  ASSERT_EQ(ids.size(), 3);
+  EXPECT_LT(ids.int64(0, 0), ids.int64(1, 0));
+  EXPECT_LT(ids.int64(1, 0), ids.int64(2, 0));
 }
 
 // The chain check, once per statement, stands in for a foreign key on the entries' wallet (0018).

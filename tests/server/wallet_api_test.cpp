@@ -29,6 +29,30 @@ TEST_F(WalletApi, HistoryIsNewestFirstWithKeysetPagination) {
   }
 }
 
+// Pages go by seq (0023); a cursor that is no entry of the member's wallet (another wallet's
+// entry id, or none at all) still means "entries with a lower id", and shows nothing else.
+TEST_F(WalletApi, ACursorFromAnotherWalletStillMeansOlderEntriesOfYourOwn) {
+  const std::string a = server().create_member(member_uuid(1), "NN-1");
+  const std::string b = server().create_member(member_uuid(2), "NN-2");
+  for (int i = 1; i <= 3; ++i) server().fund(a, 100 * i);
+  server().fund(b, 7);
+  for (int i = 4; i <= 5; ++i) server().fund(a, 100 * i);
+  const auto b_entries = server().call({"GET", "/v1/members/me/wallet/entries", "", member_token(b), {}, {}});
+  ASSERT_EQ(b_entries.status, 200) << b_entries.body;
+  const std::int64_t b_entry = b_entries.json().at("entries").at(0).at("id").as_int64();
+  const auto amounts = [&](const std::string& query) {
+    const auto page = server().call({"GET", "/v1/members/me/wallet/entries" + query, "", member_token(a), {}, {}});
+    const auto json = page.json();
+    std::vector<std::int64_t> out;
+    for (const auto& entry : json.at("entries").as_array()) out.push_back(entry.at("amount_cents").as_int64());
+    return out;
+  };
+  EXPECT_EQ(amounts("?before=" + std::to_string(b_entry)), (std::vector<std::int64_t>{300, 200, 100}));
+  EXPECT_EQ(amounts("?before=" + std::to_string(b_entry) + "&limit=2"), (std::vector<std::int64_t>{300, 200}));
+  EXPECT_EQ(amounts("?before=" + std::to_string(b_entry + 1000000)), (std::vector<std::int64_t>{500, 400, 300, 200, 100}));
+  EXPECT_EQ(amounts("?before=1"), std::vector<std::int64_t>{});
+}
+
 TEST_F(WalletApi, FiltersByTypeAndDate_AndRefusesBadFilters) {
   const std::string a = server().create_member(member_uuid(1), "NN-1");
   server().fund(a, 1000);

@@ -39,6 +39,7 @@ entries AS (
   SELECT wallet_id, seq, 'COMMISSION_DEPOSIT', amount_cents, balance_after_cents - amount_cents,
          balance_after_cents, currency, commission_id, 'commission:' || commission_id
     FROM numbered
+   ORDER BY wallet_id, seq  -- ids drawn in seq order: the chain check refuses any other (0023)
   RETURNING wallet_id, commission_id, seq, balance_after_cents, amount_cents
 ),
 moved AS (
