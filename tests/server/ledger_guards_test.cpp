@@ -1,6 +1,7 @@
 // The database's own guarantees, tested with SQL that bypasses the server.
 #include "db/migrations.hpp"
 #include "ledger/commissions.hpp"
+#include "nnw/server/sql.hpp"
 #include "test_server.hpp"
 
 namespace nnw::test_server {
@@ -168,6 +169,32 @@ TEST_F(LedgerGuards, CommissionsAreAppendOnlyAndQueueThemselvesForTheDeposit) {
   EXPECT_EQ(c.exec("SELECT count(*) FROM commissions_with_status c JOIN wallet_entries e ON e.commission_id = c.id "
                    "WHERE c.status = 'PAID' AND c.paid_at = e.created_at AND e.amount_cents = c.amount_cents").int64(0, 0), 3);
   EXPECT_EQ(balance(a), 600);
+}
+
+// 0023 checks the entries written before it once: a wallet whose ids do not rise with its seq
+// stops the migration. Its check, run here on a history made that way with the chain check
+// switched off (all rolled back).
+TEST_F(LedgerGuards, Migration0023RefusesAHistoryWhoseIdsDoNotRiseWithSeq) {
+  const std::string a = server().create_member(member_uuid(1), "NN-1");
+  server().fund(a, 10000);
+  std::string_view migration;
+  for (const auto& m : server::sql::kMigrations) {
+    if (m.version == 23) migration = m.text;
+  }
+  ASSERT_NE(migration.find("CREATE OR REPLACE FUNCTION"), std::string_view::npos);
+  const std::string history_check(migration.substr(0, migration.find("CREATE OR REPLACE FUNCTION")));
+  auto c = server().connect();
+  EXPECT_EQ(refusal(c, history_check), "");
+  c.exec("BEGIN");
+  c.exec("ALTER TABLE wallet_entries DISABLE TRIGGER wallet_entries_chain");
+  c.exec(std::string(kEntryColumns) + "SELECT id, s, 'ADJUSTMENT_CREDIT', 5, 10000 + 5 * (s - 2), 10000 + 5 * (s - 1), 'MXN' "
+         "FROM wallets, (VALUES (3, 1), (2, 2)) AS v(s, o) ORDER BY o");
+  const std::string refused = refusal(c, history_check);
+  EXPECT_TRUE(mentions(refused, "entry seq 3 has id")) << refused;
+  EXPECT_TRUE(mentions(refused, "its ids do not rise with seq"));
+  c.exec("ROLLBACK");
+  EXPECT_EQ(c.exec("SELECT count(*) FROM wallet_entries").int64(0, 0), 1);
+  EXPECT_EQ(c.exec("SELECT tgenabled FROM pg_trigger WHERE tgname = 'wallet_entries_chain'").text(0, 0), "O");
 }
 
 TEST_F(LedgerGuards, MigrationsAreRecordedWithChecksumsAndRerunsAreNoOps) {
