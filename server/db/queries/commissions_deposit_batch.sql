@@ -39,7 +39,10 @@ entries AS (
   SELECT wallet_id, seq, 'COMMISSION_DEPOSIT', amount_cents, balance_after_cents - amount_cents,
          balance_after_cents, currency, commission_id, 'commission:' || commission_id
     FROM numbered
-   ORDER BY wallet_id, seq  -- ids drawn in seq order: the chain check refuses any other (0023)
+   -- Ids drawn in seq order, as the chain check requires (0023). Within a wallet seq follows
+   -- the commission id, and (wallet, commission) is the order the window sorted by, so this
+   -- adds no second sort.
+   ORDER BY wallet_id, commission_id
   RETURNING wallet_id, commission_id, seq, balance_after_cents, amount_cents
 ),
 moved AS (
