@@ -21,7 +21,7 @@ struct Settings {
   std::size_t http_threads = 2;                    // NNW_HTTP_THREADS
   std::size_t worker_threads = 16;                 // NNW_WORKER_THREADS: run handlers (blocking libpq)
   std::size_t transfer_lanes = 2;                  // NNW_TRANSFER_LANES: transfer batches booked at once
-  std::size_t transfer_batch_max = 64;             // NNW_TRANSFER_BATCH_MAX: transfers per batch at most
+  std::size_t transfer_batch_max = 32;             // NNW_TRANSFER_BATCH_MAX: transfers per batch at most
   std::size_t transfer_linger_us = 500;            // NNW_TRANSFER_LINGER_US: a lone batch's wait for more
   std::size_t body_limit_bytes = 64 * 1024;        // NNW_BODY_LIMIT_BYTES
   std::chrono::seconds request_timeout{30};        // NNW_REQUEST_TIMEOUT_S: a request's body, and its response's write
