@@ -5,7 +5,7 @@
 // signed with the server's secret (NNW_JWT_SECRET). Prints one JSON object on stdout:
 // transfers/s (201 responses completed in the window ÷ window), latency percentiles of
 // those 201s (steady_clock around each request, exact nearest-rank on sorted samples), and
-// counts by status; a summary goes to stderr. The members are those of
+// counts by status, and the same per second of the window (by_second); a summary goes to stderr. The members are those of
 // sql/seed_wallets.sql (bench_members.hpp); scripts/bench-server runs the scenarios.
 // Exits 0 when some transfer succeeded, 1 when none did, 2 on bad arguments.
 //
@@ -126,12 +126,30 @@ nnw::bench::ClientTally run_clients(const Options& o, const std::string& secret)
   for (auto& tally : tallies) {
     merged.created_latencies_us.insert(merged.created_latencies_us.end(), tally.created_latencies_us.begin(),
                                        tally.created_latencies_us.end());
+    merged.created_seconds.insert(merged.created_seconds.end(), tally.created_seconds.begin(), tally.created_seconds.end());
     for (const auto& [status, count] : tally.statuses) merged.statuses[status] += count;
     for (auto& [status, body] : tally.example_bodies) merged.example_bodies.try_emplace(status, std::move(body));
     merged.transport_errors += tally.transport_errors;
     if (!tally.last_transport_error.empty()) merged.last_transport_error = tally.last_transport_error;
   }
   return merged;
+}
+
+// The window second by second: whether a run's tail is spread over it or comes in bursts
+// (a checkpoint, autovacuum, another guest of the machine) shows here, not in its percentiles.
+boost::json::array by_second(const Options& o, const nnw::bench::ClientTally& merged) {
+  std::vector<std::vector<std::uint32_t>> seconds(static_cast<std::size_t>(o.duration_s));
+  for (std::size_t i = 0; i < merged.created_latencies_us.size() && i < merged.created_seconds.size(); ++i) {
+    if (merged.created_seconds[i] < seconds.size()) seconds[merged.created_seconds[i]].push_back(merged.created_latencies_us[i]);
+  }
+  boost::json::array out;
+  for (std::size_t second = 0; second < seconds.size(); ++second) {
+    const auto created = static_cast<std::int64_t>(seconds[second].size());
+    const auto latency = nnw::bench::summarize(std::move(seconds[second]));
+    out.push_back({{"second", second}, {"created", created}, {"p50_ms", latency.p50_ms}, {"p99_ms", latency.p99_ms},
+                   {"max_ms", latency.max_ms}});
+  }
+  return out;
 }
 
 boost::json::object report(const Options& o, const nnw::bench::ClientTally& merged) {
@@ -148,7 +166,7 @@ boost::json::object report(const Options& o, const nnw::bench::ClientTally& merg
           {"responses", responses}, {"responses_per_s", static_cast<double>(responses) / window_s},
           {"latency_ms", {{"samples", latency.samples}, {"mean", latency.mean_ms}, {"p50", latency.p50_ms},
                           {"p90", latency.p90_ms}, {"p99", latency.p99_ms}, {"p999", latency.p999_ms}, {"max", latency.max_ms}}},
-          {"statuses", statuses}, {"example_bodies", examples},
+          {"by_second", by_second(o, merged)}, {"statuses", statuses}, {"example_bodies", examples},
           {"transport_errors", merged.transport_errors}, {"last_transport_error", merged.last_transport_error}};
 }
 

@@ -149,13 +149,17 @@ void note_transport_error(ClientTally& tally, const beast::error_code& error, co
   tally.last_transport_error = std::string(what) + ": " + error.message();
 }
 
-void record(ClientTally& tally, const http::response<http::string_body>& response, Clock::duration latency) {
+// `since_window_start`: when the response completed, from the start of the measured window.
+void record(ClientTally& tally, const http::response<http::string_body>& response, Clock::duration latency,
+            Clock::duration since_window_start) {
   const int status = static_cast<int>(response.result_int());
   ++tally.statuses[status];
   if (status == 201) {
     if (tally.created_latencies_us.size() < kLatencySamplesMax) {
       tally.created_latencies_us.push_back(
           static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::microseconds>(latency).count()));
+      tally.created_seconds.push_back(
+          static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::seconds>(since_window_start).count()));
     }
   } else if (!tally.example_bodies.contains(status)) {
     tally.example_bodies.emplace(status, response.body().substr(0, kExampleBodyBytesMax));
@@ -205,7 +209,7 @@ net::awaitable<void> drive(const ClientPlan& plan, ClientTally& tally) {
       }
       const auto body = confirm_body(cart, shown.body(), random);
       if (!body) {
-        if (Clock::now() >= plan.measure_start) record(tally, shown, {});
+        if (const auto now = Clock::now(); now >= plan.measure_start) record(tally, shown, {}, now - plan.measure_start);
         continue;
       }
       request = json_post("/v1/orders", bearer, *body);
@@ -226,7 +230,7 @@ net::awaitable<void> drive(const ClientPlan& plan, ClientTally& tally) {
       connected = false;
       continue;
     }
-    if (finished >= plan.measure_start && finished < plan.measure_end) record(tally, response, finished - started);
+    if (finished >= plan.measure_start && finished < plan.measure_end) record(tally, response, finished - started, finished - plan.measure_start);
     if (!response.keep_alive()) {
       stream.close();
       connected = false;

@@ -39,6 +39,7 @@ struct ClientPlan {
 
 struct ClientTally {
   std::vector<std::uint32_t> created_latencies_us;  // 201 responses (transfers, orders) completed in the window
+  std::vector<std::uint32_t> created_seconds;       // the window's second each of those completed in, alike
   std::map<int, std::int64_t> statuses;              // every response completed in the window
   std::map<int, std::string> example_bodies;         // the first body of each status but 201
   std::int64_t transport_errors = 0;                 // failed connects, reads, writes (any time)
