@@ -335,6 +335,41 @@ TEST_F(TransferBatch, ATransferNamingAMemberOfTheBatchBeingBookedWaitsForALaterB
   EXPECT_EQ(balance(h.b), 20);
 }
 
+// A recipient named by number is matched with the same member named by id once a batch has
+// found that number. Here A's first transfer to NN-3 teaches the batcher that NN-3 is X; then
+// the held batch books X's own transfer (X by id), and of the two queued, A's to NN-3 waits for
+// a later batch, while A's to NN-2 books beside the held batch. Taken together, both would wait
+// on X's lock until the holder commits.
+TEST_F(TransferBatch, ARecipientNamedByNumberIsMatchedWithTheSameMemberNamedById) {
+  start(rules_with_high_transfer_limits());
+  const std::string a = server().create_member(member_uuid(1), "NN-1");
+  const std::string b = server().create_member(member_uuid(2), "NN-2");
+  const std::string x = server().create_member(member_uuid(3), "NN-3");
+  server().create_member(member_uuid(4), "NN-4");
+  server().fund(a, 100000);
+  server().fund(x, 100000);
+  server::Metrics metrics;
+  server::ledger::TransferBatcher batcher(server().app().pool(), server().app().rules(), metrics, 2, 8, std::chrono::microseconds(0));
+  ASSERT_EQ(code(batcher.submit(command(a, "NN-3", 10, "learn"))), "booked");
+  auto holder = server().connect();
+  auto held = submit_held(batcher, holder, x, "NN-4", "held");
+  auto to_x = std::async(std::launch::async, [&] { return batcher.submit(command(a, "NN-3", 10, "to-x")); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // queued first
+  auto to_b = std::async(std::launch::async, [&] { return batcher.submit(command(a, "NN-2", 10, "to-b")); });
+  // A liveness bound, not a timing (see ATransferNamingAMemberOfTheBatchBeingBookedWaitsForALaterBatch).
+  const bool to_b_booked_meanwhile = to_b.wait_for(std::chrono::seconds(60)) == std::future_status::ready;
+  const bool to_x_waited = to_x.wait_for(std::chrono::milliseconds(300)) == std::future_status::timeout;
+  holder.exec("COMMIT");
+  EXPECT_TRUE(to_b_booked_meanwhile);
+  EXPECT_TRUE(to_x_waited);
+  EXPECT_EQ(code(held.get()), "booked");
+  EXPECT_EQ(code(to_b.get()), "booked");
+  EXPECT_EQ(code(to_x.get()), "booked");
+  EXPECT_EQ(balance(a), 100000 - 30);
+  EXPECT_EQ(balance(x), 100000 - 1 + 20);
+  EXPECT_EQ(balance(b), 10);
+}
+
 // With no batch being booked, a lane starting on a queue of at least 4 leaves half of it to
 // another lane, which books it beside the first: two CPUs each book half. Only when the halves
 // name no member in common; otherwise the second half would wait for the first's locks, so the

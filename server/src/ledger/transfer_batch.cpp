@@ -57,13 +57,16 @@ db::Call activity_call(const std::vector<SenderDay>& pairs) {
               db::Params().add(senders.str()).add(day_starts.str())};
 }
 
-// The members a transfer names, as its request names them: the sender's id, and the
-// recipient's id or "#" and its member number (ids are UUIDs, never "#..."). A recipient named
-// by number in one transfer and by id in another goes unnoticed here: those two transfers then
-// meet at the wallet's row lock, as any two writers of one wallet do, and book right either way.
-std::array<std::string, 2> member_names(const TransferCommand& command) {
+// The members a transfer names: the sender's id, and the recipient's id. A recipient named by
+// a number no batch has found yet is named "#" and its number (ids are UUIDs, never "#..."):
+// until then it is not matched with the same member named by id, and two such transfers meet
+// at the wallet's row lock, as any two writers of one wallet do, and book right either way.
+std::array<std::string, 2> member_names(const TransferCommand& command,
+                                        const std::unordered_map<std::string, std::string>& ids_by_number) {
   const auto& r = command.request;
-  return {r.from_member_id, r.to_member_number ? "#" + *r.to_member_number : r.to_member_id.value_or(std::string())};
+  if (!r.to_member_number) return {r.from_member_id, r.to_member_id.value_or(std::string())};
+  const auto known = ids_by_number.find(*r.to_member_number);
+  return {r.from_member_id, known != ids_by_number.end() ? known->second : "#" + *r.to_member_number};
 }
 
 // What round trip 1 read: every party's wallet under its lock, the senders' activity, the
@@ -208,12 +211,15 @@ std::vector<TransferReply> book_in(db::Connection& tx, const nnw::rules::RulesCo
       const db::Rows& stored = *state.stored;
       const int row = static_cast<int>(used->second);
       if (stored.text(row, 2) != command.request_hash) replies[i].error = idempotency_key_reused();
-      else replies[i] = TransferReply{std::nullopt, static_cast<http::status>(stored.int64(row, 3)), std::string(stored.text(row, 4)), true};
+      else replies[i] = TransferReply{std::nullopt, static_cast<http::status>(stored.int64(row, 3)), std::string(stored.text(row, 4)), true, {}};
       continue;
     }
     std::optional<std::string> recipient;
     if (r.to_member_number) {
-      if (const auto found = by_number.find(*r.to_member_number); found != by_number.end()) recipient = found->second->member_id;
+      if (const auto found = by_number.find(*r.to_member_number); found != by_number.end()) {
+        recipient = found->second->member_id;
+        replies[i].recipient_member_id = *recipient;
+      }
     } else if (r.to_member_id && by_id.count(*r.to_member_id) != 0) {
       recipient = *r.to_member_id;
     }
@@ -282,10 +288,10 @@ TransferBatcher::~TransferBatcher() {
 
 void TransferBatcher::submit(TransferCommand command, Done done) {
   auto pending = std::make_unique<Pending>(Pending{std::move(command), std::move(done), {}});
-  pending->members = member_names(pending->command);  // once, and outside the lock
   bool wake = false;
   {
     std::lock_guard lock(mutex_);
+    pending->members = member_names(pending->command, ids_by_number_);
     queue_.push_back(std::move(pending));
     const std::size_t queued = queue_.size();
     // Only what lets a lane start: the first transfer while none is booked (a lane then
@@ -389,6 +395,16 @@ void TransferBatcher::leave_rest_for_another_lane(std::vector<std::unique_ptr<Pe
   left_for_another_lane_ = true;
 }
 
+void TransferBatcher::learn_numbers(const std::vector<Pending*>& batch, const std::vector<Outcome>& outcomes) {
+  for (std::size_t i = 0; i < batch.size() && i < outcomes.size(); ++i) {
+    const auto& number = batch[i]->command.request.to_member_number;
+    const auto& id = outcomes[i].reply.recipient_member_id;
+    if (!number || id.empty() || outcomes[i].failed) continue;
+    if (ids_by_number_.size() >= kNumbersKnownMax && !ids_by_number_.contains(*number)) ids_by_number_.clear();
+    ids_by_number_.insert_or_assign(*number, id);
+  }
+}
+
 void TransferBatcher::run_lane() {
   for (;;) {
     const auto taken = take_batch();
@@ -399,6 +415,7 @@ void TransferBatcher::run_lane() {
     {
       std::lock_guard lock(mutex_);
       for (const auto* pending : batch) unmark_being_booked(*pending);
+      learn_numbers(batch, outcomes);
       --booking_;
       ++booked_;
       expected_ = std::min(batch_max_, queue_.size() + batch.size());
@@ -418,7 +435,7 @@ std::vector<TransferBatcher::Outcome> TransferBatcher::book(const std::vector<Pe
     auto lease = pool_.acquire();
     if (!lease) {
       const ApiError busy{http::status::service_unavailable, "overloaded", "no database connection is free; retry shortly", {}, 1, {}};
-      return std::vector<Outcome>(batch.size(), Outcome{nullptr, TransferReply{busy, http::status::service_unavailable, {}, false}});
+      return std::vector<Outcome>(batch.size(), Outcome{nullptr, TransferReply{busy, http::status::service_unavailable, {}, false, {}}});
     }
     metrics_.observe_transfer_batch(batch.size());
     for (auto& reply : book_transfers(**lease, rules_.config(), commands)) outcomes.push_back(Outcome{nullptr, std::move(reply)});

@@ -34,6 +34,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -56,6 +57,7 @@ struct TransferReply {
   http::status status = http::status::created;
   std::string body;               // JSON, when not refused
   bool replayed = false;          // the stored response of an earlier request with this key
+  std::string recipient_member_id;  // a recipient named by number: the member the batch found ("" if none)
 };
 
 // Books `commands` (distinct keys) in one transaction on `connection`; one reply per command,
@@ -86,10 +88,11 @@ class TransferBatcher {
 
  private:
   static constexpr std::size_t kSplitMin = 4;  // the smallest batch a lane starting alone shares
+  static constexpr std::size_t kNumbersKnownMax = 100000;  // ids_by_number_ starts over past this
   struct Pending {
     TransferCommand command;
     Done done;
-    std::array<std::string, 2> members;  // as the request names them (member_names(), transfer_batch.cpp)
+    std::array<std::string, 2> members;  // the sender's and recipient's (member_names(), transfer_batch.cpp)
   };
   struct Outcome {
     std::exception_ptr failed;
@@ -102,6 +105,7 @@ class TransferBatcher {
   void unmark_being_booked(const Pending& pending);
   std::vector<std::unique_ptr<Pending>> take_batch();
   void leave_rest_for_another_lane(std::vector<std::unique_ptr<Pending>>& batch, std::size_t kept);  // with mutex_ held
+  void learn_numbers(const std::vector<Pending*>& batch, const std::vector<Outcome>& outcomes);  // with mutex_ held
   void run_lane();
   std::vector<Outcome> book(const std::vector<Pending*>& batch);
 
@@ -119,6 +123,10 @@ class TransferBatcher {
   // The members the transfers of the batches being booked name (Pending::members, which these
   // view: a batch's transfers outlive its entries here), once per transfer naming them.
   std::unordered_multiset<std::string_view> members_being_booked_;
+  // Member numbers the batches found, with their members' ids: a recipient named by number is
+  // then matched with the same member named by id (member_names(), transfer_batch.cpp). Only a
+  // hint for the batching: a number not known here still books right, at the wallet's lock.
+  std::unordered_map<std::string, std::string> ids_by_number_;
   std::size_t expected_ = 1;  // transfers a batch starting alone waits for, at most linger_
   bool left_for_another_lane_ = false;  // a lane starting alone left half its batch queued for another
   bool stopping_ = false;
