@@ -2,6 +2,7 @@
 // what one batch holds: each transfer is decided as if it ran alone after the earlier ones,
 // a refused one stores no key and books nothing, and the sender's running count and total
 // keep the limits exact across batches.
+#include <array>
 #include <chrono>
 #include <future>
 #include <optional>
@@ -69,14 +70,22 @@ class TransferBatch : public ServerTest {
     std::optional<server::db::Connection> holder;
     std::future<TransferReply> held;  // destroyed first: it waits for the holder's commit
   };
-  void hold_a_batch(HeldBatch& h) {
+  // With high limits: A (NN-1) and X (NN-3) hold 1,000.00 each, B (NN-2) nothing; NN-4 is there
+  // to receive a held transfer (no wallet the others need).
+  std::array<std::string, 3> members_a_b_x() {
     start(rules_with_high_transfer_limits());
-    h.a = server().create_member(member_uuid(1), "NN-1");
-    h.b = server().create_member(member_uuid(2), "NN-2");
-    h.x = server().create_member(member_uuid(3), "NN-3");
-    server().create_member(member_uuid(4), "NN-4");  // the held transfer's recipient: no wallet the others need
-    server().fund(h.a, 100000);
-    server().fund(h.x, 100000);
+    std::array<std::string, 3> abx{server().create_member(member_uuid(1), "NN-1"), server().create_member(member_uuid(2), "NN-2"),
+                                   server().create_member(member_uuid(3), "NN-3")};
+    server().create_member(member_uuid(4), "NN-4");
+    server().fund(abx[0], 100000);
+    server().fund(abx[2], 100000);
+    return abx;
+  }
+  void hold_a_batch(HeldBatch& h) {
+    const auto abx = members_a_b_x();
+    h.a = abx[0];
+    h.b = abx[1];
+    h.x = abx[2];
     h.batcher.emplace(server().app().pool(), server().app().rules(), h.metrics, 2, 8, std::chrono::microseconds(0));
     h.holder.emplace(server().database_url());
     h.held = submit_held(*h.batcher, *h.holder, h.x, "NN-4", "held");
@@ -191,13 +200,7 @@ TEST_F(TransferBatch, EveryTransferCarriesItsSendersRunningCountAndTotal) {
 }
 
 TEST_F(TransferBatch, ATransferTheDatabaseRefusesIsRetriedAloneAndTheRestBook) {
-  start(rules_with_high_transfer_limits());
-  const std::string a = server().create_member(member_uuid(1), "NN-1");
-  const std::string b = server().create_member(member_uuid(2), "NN-2");
-  const std::string x = server().create_member(member_uuid(3), "NN-3");
-  server().create_member(member_uuid(4), "NN-4");
-  server().fund(a, 100000);
-  server().fund(x, 100000);
+  const auto [a, b, x] = members_a_b_x();
   auto connection = server().connect();
   connection.exec("CREATE FUNCTION refuse_4242() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
                   "IF NEW.amount_cents = 4242 THEN RAISE EXCEPTION 'refused by the test' USING ERRCODE = 'check_violation'; END IF; "
@@ -341,13 +344,7 @@ TEST_F(TransferBatch, ATransferNamingAMemberOfTheBatchBeingBookedWaitsForALaterB
 // a later batch, while A's to NN-2 books beside the held batch. Taken together, both would wait
 // on X's lock until the holder commits.
 TEST_F(TransferBatch, ARecipientNamedByNumberIsMatchedWithTheSameMemberNamedById) {
-  start(rules_with_high_transfer_limits());
-  const std::string a = server().create_member(member_uuid(1), "NN-1");
-  const std::string b = server().create_member(member_uuid(2), "NN-2");
-  const std::string x = server().create_member(member_uuid(3), "NN-3");
-  server().create_member(member_uuid(4), "NN-4");
-  server().fund(a, 100000);
-  server().fund(x, 100000);
+  const auto [a, b, x] = members_a_b_x();
   server::Metrics metrics;
   server::ledger::TransferBatcher batcher(server().app().pool(), server().app().rules(), metrics, 2, 8, std::chrono::microseconds(0));
   ASSERT_EQ(code(batcher.submit(command(a, "NN-3", 10, "learn"))), "booked");
