@@ -5,8 +5,9 @@
 // signed with the server's secret (NNW_JWT_SECRET). Prints one JSON object on stdout:
 // transfers/s (201 responses completed in the window ÷ window), latency percentiles of
 // those 201s (steady_clock around each request, exact nearest-rank on sorted samples), and
-// counts by status, and the same per second of the window (by_second); a summary goes to stderr. The members are those of
-// sql/seed_wallets.sql (bench_members.hpp); scripts/bench-server runs the scenarios.
+// counts by status; the same latencies per second of the window (by_second); a summary goes
+// to stderr. The members are those of sql/seed_wallets.sql (bench_members.hpp);
+// scripts/bench-server runs the scenarios.
 // Exits 0 when some transfer succeeded, 1 when none did, 2 on bad arguments.
 //
 // --scenario checkout measures POST /v1/orders instead: each client previews a random cart of
@@ -139,7 +140,7 @@ nnw::bench::ClientTally run_clients(const Options& o, const std::string& secret)
 // (a checkpoint, autovacuum, another guest of the machine) shows here, not in its percentiles.
 boost::json::array by_second(const Options& o, const nnw::bench::ClientTally& merged) {
   std::vector<std::vector<std::uint32_t>> seconds(static_cast<std::size_t>(o.duration_s));
-  for (std::size_t i = 0; i < merged.created_latencies_us.size() && i < merged.created_seconds.size(); ++i) {
+  for (std::size_t i = 0; i < merged.created_seconds.size(); ++i) {  // one per latency, pushed together (record())
     if (merged.created_seconds[i] < seconds.size()) seconds[merged.created_seconds[i]].push_back(merged.created_latencies_us[i]);
   }
   boost::json::array out;

@@ -400,8 +400,9 @@ void TransferBatcher::learn_numbers(const std::vector<Pending*>& batch, const st
     const auto& number = batch[i]->command.request.to_member_number;
     const auto& id = outcomes[i].reply.recipient_member_id;
     if (!number || id.empty() || outcomes[i].failed) continue;
-    if (ids_by_number_.size() >= kNumbersKnownMax && !ids_by_number_.contains(*number)) ids_by_number_.clear();
-    ids_by_number_.insert_or_assign(*number, id);
+    if (ids_by_number_.contains(*number)) continue;  // numbers never change hands: nothing to copy again
+    if (ids_by_number_.size() >= kNumbersKnownMax) ids_by_number_.clear();
+    ids_by_number_.emplace(*number, id);
   }
 }
 
