@@ -125,9 +125,7 @@ nnw::bench::ClientTally run_clients(const Options& o, const std::string& secret)
   for (auto& thread : threads) thread.join();
   nnw::bench::ClientTally merged;
   for (auto& tally : tallies) {
-    merged.created_latencies_us.insert(merged.created_latencies_us.end(), tally.created_latencies_us.begin(),
-                                       tally.created_latencies_us.end());
-    merged.created_seconds.insert(merged.created_seconds.end(), tally.created_seconds.begin(), tally.created_seconds.end());
+    merged.created.insert(merged.created.end(), tally.created.begin(), tally.created.end());
     for (const auto& [status, count] : tally.statuses) merged.statuses[status] += count;
     for (auto& [status, body] : tally.example_bodies) merged.example_bodies.try_emplace(status, std::move(body));
     merged.transport_errors += tally.transport_errors;
@@ -140,8 +138,8 @@ nnw::bench::ClientTally run_clients(const Options& o, const std::string& secret)
 // (a checkpoint, autovacuum, another guest of the machine) shows here, not in its percentiles.
 boost::json::array by_second(const Options& o, const nnw::bench::ClientTally& merged) {
   std::vector<std::vector<std::uint32_t>> seconds(static_cast<std::size_t>(o.duration_s));
-  for (std::size_t i = 0; i < merged.created_seconds.size(); ++i) {  // one per latency, pushed together (record())
-    if (merged.created_seconds[i] < seconds.size()) seconds[merged.created_seconds[i]].push_back(merged.created_latencies_us[i]);
+  for (const auto& sample : merged.created) {
+    if (sample.second < seconds.size()) seconds[sample.second].push_back(sample.latency_us);
   }
   boost::json::array out;
   for (std::size_t second = 0; second < seconds.size(); ++second) {
@@ -154,7 +152,10 @@ boost::json::array by_second(const Options& o, const nnw::bench::ClientTally& me
 }
 
 boost::json::object report(const Options& o, const nnw::bench::ClientTally& merged) {
-  const auto latency = nnw::bench::summarize(merged.created_latencies_us);
+  std::vector<std::uint32_t> latencies_us;
+  latencies_us.reserve(merged.created.size());
+  for (const auto& sample : merged.created) latencies_us.push_back(sample.latency_us);
+  const auto latency = nnw::bench::summarize(std::move(latencies_us));
   const auto count = [&](int status) { const auto f = merged.statuses.find(status); return f == merged.statuses.end() ? 0 : f->second; };
   std::int64_t responses = 0;
   boost::json::object statuses, examples;

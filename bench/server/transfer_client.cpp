@@ -155,11 +155,10 @@ void record(ClientTally& tally, const http::response<http::string_body>& respons
   const int status = static_cast<int>(response.result_int());
   ++tally.statuses[status];
   if (status == 201) {
-    if (tally.created_latencies_us.size() < kLatencySamplesMax) {
-      tally.created_latencies_us.push_back(
-          static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::microseconds>(latency).count()));
-      tally.created_seconds.push_back(
-          static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::seconds>(since_window_start).count()));
+    if (tally.created.size() < kLatencySamplesMax) {
+      tally.created.push_back(CreatedSample{
+          static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::microseconds>(latency).count()),
+          static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::seconds>(since_window_start).count())});
     }
   } else if (!tally.example_bodies.contains(status)) {
     tally.example_bodies.emplace(status, response.body().substr(0, kExampleBodyBytesMax));

@@ -37,9 +37,14 @@ struct ClientPlan {
   std::chrono::steady_clock::time_point measure_end;    // no request leaves after it
 };
 
+// One 201 response (a transfer or an order) completed in the measured window.
+struct CreatedSample {
+  std::uint32_t latency_us = 0;
+  std::uint32_t second = 0;  // of the window, in which it completed
+};
+
 struct ClientTally {
-  std::vector<std::uint32_t> created_latencies_us;  // 201 responses (transfers, orders) completed in the window
-  std::vector<std::uint32_t> created_seconds;       // the window's second each of those completed in, alike
+  std::vector<CreatedSample> created;                // 201 responses completed in the window
   std::map<int, std::int64_t> statuses;              // every response completed in the window
   std::map<int, std::string> example_bodies;         // the first body of each status but 201
   std::int64_t transport_errors = 0;                 // failed connects, reads, writes (any time)
