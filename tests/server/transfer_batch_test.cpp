@@ -174,6 +174,51 @@ TEST_F(TransferBatch, PerMinuteAndDailyLimitsCountTheBatchItselfAndEarlierBatche
   EXPECT_EQ(over[0].error->details.at("remaining_cents").as_int64(), 0);
 }
 
+// A sender's latest transfer answers for the rest when it can (transfer_senders_activity.sql):
+// once it has left the minute, nothing was sent in that minute; once it is older than the
+// day's start, nothing was sent that day. Otherwise the earlier transfers are looked up.
+// Transfers are aged here by moving their created_at back.
+TEST_F(TransferBatch, TransfersThatLeftTheMinuteOrTheDayCountNoMore) {
+  const std::string a = server().create_member(member_uuid(1), "NN-1");
+  server().create_member(member_uuid(2), "NN-2");
+  server().fund(a, 30000000);
+  auto connection = server().connect();
+  const auto age = [&](const std::string& sender, const std::string& seqs, const std::string& by) {
+    connection.exec("UPDATE transfers SET created_at = created_at - interval '" + by + "' WHERE from_member_id = '" + sender +
+                    "' AND sender_seq IN (" + seqs + ")");
+  };
+  // The shipped rules: 5 transfers a minute, 50,000.00 MXN per transfer, 100,000.00 a day.
+  std::vector<TransferCommand> first;
+  for (int i = 0; i < 6; ++i) first.push_back(command(a, "NN-2", 10, "m" + std::to_string(i)));
+  auto replies = book(first);
+  ASSERT_EQ(code(replies[4]), "booked");
+  ASSERT_EQ(code(replies[5]), "rate_limited");
+  age(a, "1, 2", "61 seconds");  // 3 of the 5 are still in the minute
+  replies = book({command(a, "NN-2", 10, "m6"), command(a, "NN-2", 10, "m7"), command(a, "NN-2", 10, "m8")});
+  EXPECT_EQ(code(replies[0]), "booked");
+  EXPECT_EQ(code(replies[1]), "booked");
+  EXPECT_EQ(code(replies[2]), "rate_limited");
+  age(a, "1, 2, 3, 4, 5, 6, 7", "61 seconds");  // all of them have left it
+  replies = book({command(a, "NN-2", 10, "m9")});
+  EXPECT_EQ(code(replies[0]), "booked");
+
+  const std::string c = server().create_member(member_uuid(3), "NN-3");
+  server().fund(c, 30000000);
+  replies = book({command(c, "NN-2", 5000000, "d1"), command(c, "NN-2", 5000000, "d2"), command(c, "NN-2", 1, "d3")});
+  ASSERT_EQ(code(replies[1]), "booked");
+  ASSERT_EQ(code(replies[2]), "daily_limit_exceeded");
+  age(c, "1", "2 days");  // the day's total is the second one's alone
+  replies = book({command(c, "NN-2", 5000000, "d4"), command(c, "NN-2", 1, "d5")});
+  EXPECT_EQ(code(replies[0]), "booked");
+  EXPECT_EQ(code(replies[1]), "daily_limit_exceeded");
+  EXPECT_EQ(replies[1].error->details.at("remaining_cents").as_int64(), 0);
+  age(c, "1, 2, 3", "2 days");  // the latest is older than the day's start
+  replies = book({command(c, "NN-2", 5000000, "d6"), command(c, "NN-2", 5000000, "d7"), command(c, "NN-2", 1, "d8")});
+  EXPECT_EQ(code(replies[0]), "booked");
+  EXPECT_EQ(code(replies[1]), "booked");
+  EXPECT_EQ(code(replies[2]), "daily_limit_exceeded");
+}
+
 TEST_F(TransferBatch, EveryTransferCarriesItsSendersRunningCountAndTotal) {
   start(rules_with_high_transfer_limits());
   const std::string a = server().create_member(member_uuid(1), "NN-1");
