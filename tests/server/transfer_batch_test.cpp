@@ -174,9 +174,9 @@ TEST_F(TransferBatch, PerMinuteAndDailyLimitsCountTheBatchItselfAndEarlierBatche
   EXPECT_EQ(over[0].error->details.at("remaining_cents").as_int64(), 0);
 }
 
-// A sender's latest transfer answers for the rest when it can (transfer_senders_activity.sql):
-// once it has left the minute, nothing was sent in that minute; once it is older than the
-// day's start, nothing was sent that day. Otherwise the earlier transfers are looked up.
+// The limits count a sender's transfers by time (transfer_senders_activity.sql): those that
+// have left the last minute no longer count against the minute's, and those made before the
+// local day began no longer count against the day's, whether some or all of them have left.
 // Transfers are aged here by moving their created_at back.
 TEST_F(TransferBatch, TransfersThatLeftTheMinuteOrTheDayCountNoMore) {
   const std::string a = server().create_member(member_uuid(1), "NN-1");
