@@ -57,16 +57,14 @@ db::Call activity_call(const std::vector<SenderDay>& pairs) {
               db::Params().add(senders.str()).add(day_starts.str())};
 }
 
-// The members a transfer names: the sender's id, and the recipient's id. A recipient named by
-// a number no batch has found yet is named "#" and its number (ids are UUIDs, never "#..."):
-// until then it is not matched with the same member named by id, and two such transfers meet
-// at the wallet's row lock, as any two writers of one wallet do, and book right either way.
-std::array<std::string, 2> member_names(const TransferCommand& command,
-                                        const std::unordered_map<std::string, std::string>& ids_by_number) {
+// The members a transfer names, as its request names them: the sender's id, and the
+// recipient's id or "#" and its member number (ids are UUIDs, never "#..."). The batcher then
+// puts the id in place of a number a batch has found (TransferBatcher::submit); until then the
+// two names of one member go unmatched, and two such transfers meet at the wallet's row lock,
+// as any two writers of one wallet do, and book right either way.
+std::array<std::string, 2> member_names(const TransferCommand& command) {
   const auto& r = command.request;
-  if (!r.to_member_number) return {r.from_member_id, r.to_member_id.value_or(std::string())};
-  const auto known = ids_by_number.find(*r.to_member_number);
-  return {r.from_member_id, known != ids_by_number.end() ? known->second : "#" + *r.to_member_number};
+  return {r.from_member_id, r.to_member_number ? "#" + *r.to_member_number : r.to_member_id.value_or(std::string())};
 }
 
 // What round trip 1 read: every party's wallet under its lock, the senders' activity, the
@@ -288,10 +286,13 @@ TransferBatcher::~TransferBatcher() {
 
 void TransferBatcher::submit(TransferCommand command, Done done) {
   auto pending = std::make_unique<Pending>(Pending{std::move(command), std::move(done), {}});
+  pending->members = member_names(pending->command);  // outside the lock; only the lookup below is in it
   bool wake = false;
   {
     std::lock_guard lock(mutex_);
-    pending->members = member_names(pending->command, ids_by_number_);
+    if (const auto& number = pending->command.request.to_member_number) {
+      if (const auto known = ids_by_number_.find(*number); known != ids_by_number_.end()) pending->members[1] = known->second;
+    }
     queue_.push_back(std::move(pending));
     const std::size_t queued = queue_.size();
     // Only what lets a lane start: the first transfer while none is booked (a lane then
@@ -396,7 +397,7 @@ void TransferBatcher::leave_rest_for_another_lane(std::vector<std::unique_ptr<Pe
 }
 
 void TransferBatcher::learn_numbers(const std::vector<Pending*>& batch, const std::vector<Outcome>& outcomes) {
-  for (std::size_t i = 0; i < batch.size() && i < outcomes.size(); ++i) {
+  for (std::size_t i = 0; i < batch.size(); ++i) {  // book() answers each transfer of the batch
     const auto& number = batch[i]->command.request.to_member_number;
     const auto& id = outcomes[i].reply.recipient_member_id;
     if (!number || id.empty() || outcomes[i].failed) continue;

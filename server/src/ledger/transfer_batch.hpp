@@ -124,8 +124,8 @@ class TransferBatcher {
   // view: a batch's transfers outlive its entries here), once per transfer naming them.
   std::unordered_multiset<std::string_view> members_being_booked_;
   // Member numbers the batches found, with their members' ids: a recipient named by number is
-  // then matched with the same member named by id (member_names(), transfer_batch.cpp). Only a
-  // hint for the batching: a number not known here still books right, at the wallet's lock.
+  // then matched with the same member named by id (submit()). Only a hint for the batching: a
+  // number not known here still books right, at the wallet's lock.
   std::unordered_map<std::string, std::string> ids_by_number_;
   std::size_t expected_ = 1;  // transfers a batch starting alone waits for, at most linger_
   bool left_for_another_lane_ = false;  // a lane starting alone left half its batch queued for another
