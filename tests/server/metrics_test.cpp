@@ -42,7 +42,7 @@ TEST(Metrics, TransferBatchSizesAndIsolatedRetriesAreExported_EvenBeforeTheFirst
   EXPECT_TRUE(has_line(text, "nnw_transfer_batch_size_count 0")) << text;
   EXPECT_TRUE(has_line(text, "nnw_transfers_isolated_total 0")) << text;
 
-  for (const std::size_t size : {1, 3, 3, 64, 300}) metrics.observe_transfer_batch(size);
+  for (const std::size_t size : {1U, 3U, 3U, 64U, 300U}) metrics.observe_transfer_batch(size);
   metrics.count_transfers_isolated(3);
   text = rendered(metrics);
   EXPECT_TRUE(has_line(text, R"(nnw_transfer_batch_size_bucket{le="1"} 1)")) << text;
@@ -54,6 +54,33 @@ TEST(Metrics, TransferBatchSizesAndIsolatedRetriesAreExported_EvenBeforeTheFirst
   EXPECT_TRUE(has_line(text, "nnw_transfer_batch_size_sum 371")) << text;
   EXPECT_TRUE(has_line(text, "nnw_transfer_batch_size_count 5")) << text;
   EXPECT_TRUE(has_line(text, "nnw_transfers_isolated_total 3")) << text;
+}
+
+TEST(Metrics, ATransfersQueueWaitIsCountedPerTransferAndItsBookingOncePerTransferOfTheBatch) {
+  Metrics metrics;
+  std::string text = rendered(metrics);
+  EXPECT_TRUE(has_line(text, R"(nnw_transfer_queued_seconds_bucket{le="+Inf"} 0)")) << text;
+  EXPECT_TRUE(has_line(text, "nnw_transfer_booking_seconds_count 0")) << text;
+
+  metrics.observe_transfer_queued(900);
+  metrics.observe_transfer_queued(12500);  // on its bound: counted there ("le")
+  metrics.observe_transfer_queued(300000);  // past the last bound: only +Inf counts it
+  metrics.observe_transfer_booking(7000, 20);  // one batch of 20 transfers
+  metrics.observe_transfer_booking(3000, 1);
+  text = rendered(metrics);
+  EXPECT_TRUE(has_line(text, R"(nnw_transfer_queued_seconds_bucket{le="0.000500"} 0)")) << text;
+  EXPECT_TRUE(has_line(text, R"(nnw_transfer_queued_seconds_bucket{le="0.001000"} 1)")) << text;
+  EXPECT_TRUE(has_line(text, R"(nnw_transfer_queued_seconds_bucket{le="0.010000"} 1)")) << text;
+  EXPECT_TRUE(has_line(text, R"(nnw_transfer_queued_seconds_bucket{le="0.012500"} 2)")) << text;
+  EXPECT_TRUE(has_line(text, R"(nnw_transfer_queued_seconds_bucket{le="0.250000"} 2)")) << text;
+  EXPECT_TRUE(has_line(text, R"(nnw_transfer_queued_seconds_bucket{le="+Inf"} 3)")) << text;
+  EXPECT_TRUE(has_line(text, "nnw_transfer_queued_seconds_sum 0.313400")) << text;
+  EXPECT_TRUE(has_line(text, "nnw_transfer_queued_seconds_count 3")) << text;
+  EXPECT_TRUE(has_line(text, R"(nnw_transfer_booking_seconds_bucket{le="0.004000"} 1)")) << text;
+  EXPECT_TRUE(has_line(text, R"(nnw_transfer_booking_seconds_bucket{le="0.006000"} 1)")) << text;
+  EXPECT_TRUE(has_line(text, R"(nnw_transfer_booking_seconds_bucket{le="0.008000"} 21)")) << text;
+  EXPECT_TRUE(has_line(text, "nnw_transfer_booking_seconds_sum 0.143000")) << text;
+  EXPECT_TRUE(has_line(text, "nnw_transfer_booking_seconds_count 21")) << text;
 }
 
 }  // namespace

@@ -383,6 +383,33 @@ TEST_F(TransferBatch, ATransferNamingAMemberOfTheBatchBeingBookedWaitsForALaterB
   EXPECT_EQ(balance(h.b), 20);
 }
 
+// Where a transfer's time went shows in /metrics: the held batch's transfer waited in its
+// booking (on X's lock), X's next transfer waited in the queue (for the held batch to end).
+// Each waited at least as long as the lock was held after it was submitted, more than the
+// 0.25 s bucket.
+TEST_F(TransferBatch, ATransfersTimeQueuedAndItsBatchsBookingTimeAreExported) {
+  HeldBatch h;
+  hold_a_batch(h);  // X's transfer has been held 0.3 s in its booking already
+  const auto started = std::chrono::steady_clock::now();
+  auto from_x = std::async(std::launch::async, [&] { return h.batcher->submit(command(h.x, "NN-2", 10, "from-x")); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));  // queued behind the held batch
+  h.holder->exec("COMMIT");
+  EXPECT_EQ(code(h.held.get()), "booked");
+  EXPECT_EQ(code(from_x.get()), "booked");
+  const double waited_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const auto value = [&](const std::string& prefix) {
+    const std::string line = metric_line(h.metrics, prefix);
+    return std::stod(line.substr(line.rfind(' ') + 1));
+  };
+  EXPECT_EQ(value("nnw_transfer_queued_seconds_count "), 2);
+  EXPECT_EQ(value("nnw_transfer_booking_seconds_count "), 2);
+  EXPECT_LE(value("nnw_transfer_queued_seconds_bucket{le=\"0.250000\"} "), 1);  // X's second transfer is above
+  EXPECT_LE(value("nnw_transfer_booking_seconds_bucket{le=\"0.250000\"} "), 1);  // the held batch is above
+  EXPECT_GE(value("nnw_transfer_queued_seconds_sum "), 0.4);
+  EXPECT_LE(value("nnw_transfer_queued_seconds_sum "), waited_s + 0.3);  // the held one was taken at once
+  EXPECT_GE(value("nnw_transfer_booking_seconds_sum "), 0.7);
+}
+
 // A recipient named by number is matched with the same member named by id once a batch has
 // found that number. Here A's first transfer to NN-3 teaches the batcher that NN-3 is X; then
 // the held batch books X's own transfer (X by id), and of the two queued, A's to NN-3 waits for

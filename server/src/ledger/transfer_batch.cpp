@@ -32,6 +32,10 @@ constexpr std::string_view kBatchPlanSettings =
 // The status a booked transfer answers with, and stores with its key (transfers_book.sql).
 constexpr auto kBookedStatus = http::status::created;
 
+std::int64_t microseconds_between(std::chrono::steady_clock::time_point from, std::chrono::steady_clock::time_point to) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(to - from).count();
+}
+
 using SenderDay = std::pair<std::string, std::int64_t>;  // (sender, start of a local day in Unix s)
 
 // The senders' counts and totals, one row per (sender, day start) pair asked for.
@@ -285,7 +289,7 @@ TransferBatcher::~TransferBatcher() {
 }
 
 void TransferBatcher::submit(TransferCommand command, Done done) {
-  auto pending = std::make_unique<Pending>(Pending{std::move(command), std::move(done), {}});
+  auto pending = std::make_unique<Pending>(Pending{std::move(command), std::move(done), {}, std::chrono::steady_clock::now()});
   pending->members = member_names(pending->command);  // outside the lock; only the lookup below is in it
   bool wake = false;
   {
@@ -411,9 +415,14 @@ void TransferBatcher::run_lane() {
   for (;;) {
     const auto taken = take_batch();
     if (taken.empty()) return;  // stopping, and nothing is queued
+    const auto taken_at = std::chrono::steady_clock::now();
     std::vector<Pending*> batch;
-    for (const auto& pending : taken) batch.push_back(pending.get());
+    for (const auto& pending : taken) {
+      batch.push_back(pending.get());
+      metrics_.observe_transfer_queued(microseconds_between(pending->queued_at, taken_at));
+    }
     std::vector<Outcome> outcomes = book(batch);
+    metrics_.observe_transfer_booking(microseconds_between(taken_at, std::chrono::steady_clock::now()), batch.size());
     {
       std::lock_guard lock(mutex_);
       for (const auto* pending : batch) unmark_being_booked(*pending);

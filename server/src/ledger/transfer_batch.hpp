@@ -67,7 +67,8 @@ std::vector<TransferReply> book_transfers(db::Connection& connection, const nnw:
 
 class TransferBatcher {
  public:
-  // Every batch's size, and every transfer retried alone, is reported to `metrics`.
+  // Every batch's size and booking time, every transfer's time queued, and every transfer
+  // retried alone, are reported to `metrics`.
   TransferBatcher(db::Pool& pool, const nnw::rules::Engine& rules, Metrics& metrics, std::size_t lanes,
                   std::size_t batch_max, std::chrono::microseconds linger);
   ~TransferBatcher();  // books what is queued, then stops the lanes
@@ -93,6 +94,7 @@ class TransferBatcher {
     TransferCommand command;
     Done done;
     std::array<std::string, 2> members;  // the sender's and recipient's (member_names(), transfer_batch.cpp)
+    std::chrono::steady_clock::time_point queued_at;
   };
   struct Outcome {
     std::exception_ptr failed;

@@ -31,12 +31,13 @@ void append_histogram(std::string& out, const std::string& name, const std::stri
 }  // namespace
 
 template <std::size_t Bounds>
-void Metrics::Histogram<Bounds>::observe(const std::array<std::int64_t, Bounds>& bounds, std::int64_t value) {
+void Metrics::Histogram<Bounds>::observe(const std::array<std::int64_t, Bounds>& bounds, std::int64_t value,
+                                         std::uint64_t times) {
   std::size_t bucket = 0;
   while (bucket < bounds.size() && value > bounds[bucket]) ++bucket;
-  ++buckets[bucket];
-  ++count;
-  sum += value;
+  buckets[bucket] += times;
+  count += times;
+  sum += value * static_cast<std::int64_t>(times);
 }
 
 void Metrics::observe_request(std::string_view route, int status, std::int64_t duration_us) {
@@ -53,6 +54,16 @@ void Metrics::observe_transfer_batch(std::size_t transfers) {
 void Metrics::count_transfers_isolated(std::size_t transfers) {
   std::lock_guard lock(mutex_);
   transfers_isolated_ += transfers;
+}
+
+void Metrics::observe_transfer_queued(std::int64_t duration_us) {
+  std::lock_guard lock(mutex_);
+  transfers_queued_.observe(kTransferWaitBucketsUs, duration_us);
+}
+
+void Metrics::observe_transfer_booking(std::int64_t duration_us, std::size_t transfers) {
+  std::lock_guard lock(mutex_);
+  transfers_booking_.observe(kTransferWaitBucketsUs, duration_us, transfers);
 }
 
 void Metrics::count_ledger_entry(std::string_view type, std::int64_t amount_cents) {
@@ -111,6 +122,14 @@ std::string Metrics::render(const db::PoolStats& pool, std::int64_t in_flight) c
   append_histogram(out, "nnw_transfer_batch_size", "", kBatchSizeBuckets, transfer_batches_.buckets,
                    transfer_batches_.count, std::to_string(transfer_batches_.sum),
                    [](std::int64_t bound) { return std::to_string(bound); });
+  out += "# HELP nnw_transfer_queued_seconds How long each transfer waited for a lane to take it into a batch.\n"
+         "# TYPE nnw_transfer_queued_seconds histogram\n";
+  append_histogram(out, "nnw_transfer_queued_seconds", "", kTransferWaitBucketsUs, transfers_queued_.buckets,
+                   transfers_queued_.count, seconds_from_us(transfers_queued_.sum), seconds_from_us);
+  out += "# HELP nnw_transfer_booking_seconds How long each transfer's batch took to book, counted once per transfer.\n"
+         "# TYPE nnw_transfer_booking_seconds histogram\n";
+  append_histogram(out, "nnw_transfer_booking_seconds", "", kTransferWaitBucketsUs, transfers_booking_.buckets,
+                   transfers_booking_.count, seconds_from_us(transfers_booking_.sum), seconds_from_us);
   out += "# HELP nnw_transfers_isolated_total Transfers retried alone after their batch failed.\n"
          "# TYPE nnw_transfers_isolated_total counter\n";
   out += "nnw_transfers_isolated_total " + std::to_string(transfers_isolated_) + "\n";

@@ -24,6 +24,11 @@ class Metrics {
   // group commit gathers (docs/server.md "Transfers in batches"), what NNW_TRANSFER_LANES and
   // NNW_TRANSFER_BATCH_MAX are tuned by.
   static constexpr std::array<std::int64_t, 8> kBatchSizeBuckets = {1, 2, 4, 8, 16, 32, 64, 256};
+  // Upper bounds, in microseconds, of the buckets of a transfer's two waits inside the server:
+  // queued for a batch, and its batch's booking. Finer than the request buckets between 1 and
+  // 25 ms, where a transfer's latency lies, so that a tail shows which of the two it is.
+  static constexpr std::array<std::int64_t, 14> kTransferWaitBucketsUs = {250,   500,   1000,  2000,  4000,   6000,   8000,
+                                                                          10000, 12500, 15000, 20000, 25000, 50000, 250000};
 
   void observe_request(std::string_view route, int status, std::int64_t duration_us);
   void count_ledger_entry(std::string_view type, std::int64_t amount_cents);
@@ -32,6 +37,11 @@ class Metrics {
   void observe_transfer_batch(std::size_t transfers);
   // Transfers retried one at a time because the batch they were in failed.
   void count_transfers_isolated(std::size_t transfers);
+  // How long one transfer was queued before a lane took it into a batch.
+  void observe_transfer_queued(std::int64_t duration_us);
+  // How long one batch took to book (its two round trips and commit, or its isolated retries),
+  // once per transfer in it: the histogram counts transfers, as the queue wait's does.
+  void observe_transfer_booking(std::int64_t duration_us, std::size_t transfers);
   std::string render(const db::PoolStats& pool, std::int64_t in_flight) const;
 
  private:
@@ -40,7 +50,7 @@ class Metrics {
     std::array<std::uint64_t, Bounds + 1> buckets{};
     std::uint64_t count = 0;
     std::int64_t sum = 0;
-    void observe(const std::array<std::int64_t, Bounds>& bounds, std::int64_t value);
+    void observe(const std::array<std::int64_t, Bounds>& bounds, std::int64_t value, std::uint64_t times = 1);
   };
   mutable std::mutex mutex_;
   std::map<std::pair<std::string, int>, std::uint64_t> requests_;
@@ -48,6 +58,8 @@ class Metrics {
   std::map<std::string, std::pair<std::uint64_t, std::int64_t>> ledger_entries_;  // count, Σ |amount|
   std::map<std::string, std::pair<std::uint64_t, std::int64_t>> jobs_;            // runs, items
   Histogram<kBatchSizeBuckets.size()> transfer_batches_;
+  Histogram<kTransferWaitBucketsUs.size()> transfers_queued_;   // µs
+  Histogram<kTransferWaitBucketsUs.size()> transfers_booking_;  // µs
   std::uint64_t transfers_isolated_ = 0;
 };
 
