@@ -2,6 +2,7 @@
 // status, and their sums are exact.
 #include <gtest/gtest.h>
 
+#include <initializer_list>
 #include <string>
 
 #include "observability/metrics.hpp"
@@ -12,6 +13,11 @@ namespace {
 bool has_line(const std::string& text, const std::string& line) { return text.find("\n" + line + "\n") != std::string::npos; }
 
 std::string rendered(const Metrics& metrics) { return "\n" + metrics.render(db::PoolStats{}, 0); }
+
+// Each of `lines` is a whole line of `text`; a missing one is named.
+void expect_lines(const std::string& text, std::initializer_list<std::string> lines) {
+  for (const auto& line : lines) EXPECT_TRUE(has_line(text, line)) << "no line: " << line << "\nin:" << text;
+}
 
 TEST(Metrics, RequestLatencyIsAHistogramPerRouteAndStatus) {
   Metrics metrics;
@@ -37,50 +43,48 @@ TEST(Metrics, RequestLatencyIsAHistogramPerRouteAndStatus) {
 
 TEST(Metrics, TransferBatchSizesAndIsolatedRetriesAreExported_EvenBeforeTheFirstBatch) {
   Metrics metrics;
-  std::string text = rendered(metrics);
-  EXPECT_TRUE(has_line(text, R"(nnw_transfer_batch_size_bucket{le="+Inf"} 0)")) << text;
-  EXPECT_TRUE(has_line(text, "nnw_transfer_batch_size_count 0")) << text;
-  EXPECT_TRUE(has_line(text, "nnw_transfers_isolated_total 0")) << text;
+  expect_lines(rendered(metrics), {R"(nnw_transfer_batch_size_bucket{le="+Inf"} 0)", "nnw_transfer_batch_size_count 0",
+                                   "nnw_transfers_isolated_total 0"});
 
   for (const std::size_t size : {1U, 3U, 3U, 64U, 300U}) metrics.observe_transfer_batch(size);
   metrics.count_transfers_isolated(3);
-  text = rendered(metrics);
-  EXPECT_TRUE(has_line(text, R"(nnw_transfer_batch_size_bucket{le="1"} 1)")) << text;
-  EXPECT_TRUE(has_line(text, R"(nnw_transfer_batch_size_bucket{le="2"} 1)")) << text;
-  EXPECT_TRUE(has_line(text, R"(nnw_transfer_batch_size_bucket{le="4"} 3)")) << text;
-  EXPECT_TRUE(has_line(text, R"(nnw_transfer_batch_size_bucket{le="64"} 4)")) << text;
-  EXPECT_TRUE(has_line(text, R"(nnw_transfer_batch_size_bucket{le="256"} 4)")) << text;
-  EXPECT_TRUE(has_line(text, R"(nnw_transfer_batch_size_bucket{le="+Inf"} 5)")) << text;
-  EXPECT_TRUE(has_line(text, "nnw_transfer_batch_size_sum 371")) << text;
-  EXPECT_TRUE(has_line(text, "nnw_transfer_batch_size_count 5")) << text;
-  EXPECT_TRUE(has_line(text, "nnw_transfers_isolated_total 3")) << text;
+  expect_lines(rendered(metrics), {
+                                      R"(nnw_transfer_batch_size_bucket{le="1"} 1)",
+                                      R"(nnw_transfer_batch_size_bucket{le="2"} 1)",
+                                      R"(nnw_transfer_batch_size_bucket{le="4"} 3)",
+                                      R"(nnw_transfer_batch_size_bucket{le="64"} 4)",
+                                      R"(nnw_transfer_batch_size_bucket{le="256"} 4)",
+                                      R"(nnw_transfer_batch_size_bucket{le="+Inf"} 5)",
+                                      "nnw_transfer_batch_size_sum 371",
+                                      "nnw_transfer_batch_size_count 5",
+                                      "nnw_transfers_isolated_total 3",
+                                  });
 }
 
 TEST(Metrics, ATransfersQueueWaitIsCountedPerTransferAndItsBookingOncePerTransferOfTheBatch) {
   Metrics metrics;
-  std::string text = rendered(metrics);
-  EXPECT_TRUE(has_line(text, R"(nnw_transfer_queued_seconds_bucket{le="+Inf"} 0)")) << text;
-  EXPECT_TRUE(has_line(text, "nnw_transfer_booking_seconds_count 0")) << text;
+  expect_lines(rendered(metrics), {R"(nnw_transfer_queued_seconds_bucket{le="+Inf"} 0)", "nnw_transfer_booking_seconds_count 0"});
 
   metrics.observe_transfer_queued(900);
-  metrics.observe_transfer_queued(12500);  // on its bound: counted there ("le")
+  metrics.observe_transfer_queued(12500);   // on its bound: counted there ("le")
   metrics.observe_transfer_queued(300000);  // past the last bound: only +Inf counts it
   metrics.observe_transfer_booking(7000, 20);  // one batch of 20 transfers
   metrics.observe_transfer_booking(3000, 1);
-  text = rendered(metrics);
-  EXPECT_TRUE(has_line(text, R"(nnw_transfer_queued_seconds_bucket{le="0.000500"} 0)")) << text;
-  EXPECT_TRUE(has_line(text, R"(nnw_transfer_queued_seconds_bucket{le="0.001000"} 1)")) << text;
-  EXPECT_TRUE(has_line(text, R"(nnw_transfer_queued_seconds_bucket{le="0.010000"} 1)")) << text;
-  EXPECT_TRUE(has_line(text, R"(nnw_transfer_queued_seconds_bucket{le="0.012500"} 2)")) << text;
-  EXPECT_TRUE(has_line(text, R"(nnw_transfer_queued_seconds_bucket{le="0.250000"} 2)")) << text;
-  EXPECT_TRUE(has_line(text, R"(nnw_transfer_queued_seconds_bucket{le="+Inf"} 3)")) << text;
-  EXPECT_TRUE(has_line(text, "nnw_transfer_queued_seconds_sum 0.313400")) << text;
-  EXPECT_TRUE(has_line(text, "nnw_transfer_queued_seconds_count 3")) << text;
-  EXPECT_TRUE(has_line(text, R"(nnw_transfer_booking_seconds_bucket{le="0.004000"} 1)")) << text;
-  EXPECT_TRUE(has_line(text, R"(nnw_transfer_booking_seconds_bucket{le="0.006000"} 1)")) << text;
-  EXPECT_TRUE(has_line(text, R"(nnw_transfer_booking_seconds_bucket{le="0.008000"} 21)")) << text;
-  EXPECT_TRUE(has_line(text, "nnw_transfer_booking_seconds_sum 0.143000")) << text;
-  EXPECT_TRUE(has_line(text, "nnw_transfer_booking_seconds_count 21")) << text;
+  expect_lines(rendered(metrics), {
+                                      R"(nnw_transfer_queued_seconds_bucket{le="0.000500"} 0)",
+                                      R"(nnw_transfer_queued_seconds_bucket{le="0.001000"} 1)",
+                                      R"(nnw_transfer_queued_seconds_bucket{le="0.010000"} 1)",
+                                      R"(nnw_transfer_queued_seconds_bucket{le="0.012500"} 2)",
+                                      R"(nnw_transfer_queued_seconds_bucket{le="0.250000"} 2)",
+                                      R"(nnw_transfer_queued_seconds_bucket{le="+Inf"} 3)",
+                                      "nnw_transfer_queued_seconds_sum 0.313400",
+                                      "nnw_transfer_queued_seconds_count 3",
+                                      R"(nnw_transfer_booking_seconds_bucket{le="0.004000"} 1)",
+                                      R"(nnw_transfer_booking_seconds_bucket{le="0.006000"} 1)",
+                                      R"(nnw_transfer_booking_seconds_bucket{le="0.008000"} 21)",
+                                      "nnw_transfer_booking_seconds_sum 0.143000",
+                                      "nnw_transfer_booking_seconds_count 21",
+                                  });
 }
 
 }  // namespace
