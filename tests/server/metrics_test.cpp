@@ -4,6 +4,7 @@
 
 #include <initializer_list>
 #include <string>
+#include <vector>
 
 #include "observability/metrics.hpp"
 
@@ -65,9 +66,9 @@ TEST(Metrics, ATransfersQueueWaitIsCountedPerTransferAndItsBookingOncePerTransfe
   Metrics metrics;
   expect_lines(rendered(metrics), {R"(nnw_transfer_queued_seconds_bucket{le="+Inf"} 0)", "nnw_transfer_booking_seconds_count 0"});
 
-  metrics.observe_transfer_queued(900);
-  metrics.observe_transfer_queued(12500);   // on its bound: counted there ("le")
-  metrics.observe_transfer_queued(300000);  // past the last bound: only +Inf counts it
+  // 12,500 µs is on its bound: counted there ("le"); 300,000 µs is past the last: only +Inf counts it.
+  const std::vector<std::int64_t> queued_us = {900, 12500, 300000};
+  metrics.observe_transfers_queued(queued_us);
   metrics.observe_transfer_booking(7000, 20);  // one batch of 20 transfers
   metrics.observe_transfer_booking(3000, 1);
   expect_lines(rendered(metrics), {

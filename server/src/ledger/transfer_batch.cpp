@@ -417,10 +417,12 @@ void TransferBatcher::run_lane() {
     if (taken.empty()) return;  // stopping, and nothing is queued
     const auto taken_at = std::chrono::steady_clock::now();
     std::vector<Pending*> batch;
+    std::vector<std::int64_t> queued_us;
     for (const auto& pending : taken) {
       batch.push_back(pending.get());
-      metrics_.observe_transfer_queued(microseconds_between(pending->queued_at, taken_at));
+      queued_us.push_back(microseconds_between(pending->queued_at, taken_at));
     }
+    metrics_.observe_transfers_queued(queued_us);
     std::vector<Outcome> outcomes = book(batch);
     metrics_.observe_transfer_booking(microseconds_between(taken_at, std::chrono::steady_clock::now()), batch.size());
     {

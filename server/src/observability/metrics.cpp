@@ -56,9 +56,9 @@ void Metrics::count_transfers_isolated(std::size_t transfers) {
   transfers_isolated_ += transfers;
 }
 
-void Metrics::observe_transfer_queued(std::int64_t duration_us) {
+void Metrics::observe_transfers_queued(std::span<const std::int64_t> durations_us) {
   std::lock_guard lock(mutex_);
-  transfers_queued_.observe(kTransferWaitBucketsUs, duration_us);
+  for (const std::int64_t duration_us : durations_us) transfers_queued_.observe(kTransferWaitBucketsUs, duration_us);
 }
 
 void Metrics::observe_transfer_booking(std::int64_t duration_us, std::size_t transfers) {

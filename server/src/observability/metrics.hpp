@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -37,8 +38,9 @@ class Metrics {
   void observe_transfer_batch(std::size_t transfers);
   // Transfers retried one at a time because the batch they were in failed.
   void count_transfers_isolated(std::size_t transfers);
-  // How long one transfer was queued before a lane took it into a batch.
-  void observe_transfer_queued(std::int64_t duration_us);
+  // How long each transfer of one batch was queued before a lane took it into the batch (one
+  // lock for the batch, not one per transfer).
+  void observe_transfers_queued(std::span<const std::int64_t> durations_us);
   // How long one batch took to book (its two round trips and commit, or its isolated retries),
   // once per transfer in it: the histogram counts transfers, as the queue wait's does.
   void observe_transfer_booking(std::int64_t duration_us, std::size_t transfers);
