@@ -11,22 +11,27 @@ std::string seconds_from_us(std::int64_t us) {
   return std::to_string(us / 1000000) + "." + std::string(6 - fraction.size(), '0') + fraction;
 }
 
-// The _bucket lines (cumulative, "le" printed by format_bound, then +Inf), _sum and _count of
-// one histogram; `labels` are its other labels, "" for none.
-template <std::size_t Bounds, typename FormatBound>
+// The _bucket lines (cumulative, "le" printed by `format`, then +Inf), _sum (printed by
+// `format` too: bounds and sum share a unit) and _count of one histogram; `labels` are its other
+// labels, "" for none.
+template <std::size_t Bounds, typename Histogram, typename Format>
 void append_histogram(std::string& out, const std::string& name, const std::string& labels,
-                      const std::array<std::int64_t, Bounds>& bounds, const std::array<std::uint64_t, Bounds + 1>& buckets,
-                      std::uint64_t count, const std::string& sum, FormatBound format_bound) {
+                      const std::array<std::int64_t, Bounds>& bounds, const Histogram& histogram, Format format) {
   const std::string prefix = labels.empty() ? "{" : "{" + labels + ",";
   std::uint64_t cumulative = 0;
   for (std::size_t i = 0; i <= Bounds; ++i) {
-    cumulative += buckets[i];
-    const std::string le = i < Bounds ? format_bound(bounds[i]) : "+Inf";
+    cumulative += histogram.buckets[i];
+    const std::string le = i < Bounds ? format(bounds[i]) : "+Inf";
     out += name + "_bucket" + prefix + "le=\"" + le + "\"} " + std::to_string(cumulative) + "\n";
   }
   const std::string braces = labels.empty() ? "" : "{" + labels + "}";
-  out += name + "_sum" + braces + " " + sum + "\n";
-  out += name + "_count" + braces + " " + std::to_string(count) + "\n";
+  out += name + "_sum" + braces + " " + format(histogram.sum) + "\n";
+  out += name + "_count" + braces + " " + std::to_string(histogram.count) + "\n";
+}
+
+// The # HELP and # TYPE lines of one metric.
+void append_header(std::string& out, const std::string& name, const std::string& type, const std::string& help) {
+  out += "# HELP " + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
 }
 }  // namespace
 
@@ -83,29 +88,26 @@ void Metrics::count_job(std::string_view job, std::int64_t items) {
 std::string Metrics::render(const db::PoolStats& pool, std::int64_t in_flight) const {
   std::lock_guard lock(mutex_);
   std::string out;
-  out += "# HELP nnw_http_requests_total HTTP requests by route pattern and status.\n# TYPE nnw_http_requests_total counter\n";
+  append_header(out, "nnw_http_requests_total", "counter", "HTTP requests by route pattern and status.");
   for (const auto& [key, count] : requests_) {
     out += "nnw_http_requests_total{route=\"" + key.first + "\",status=\"" + std::to_string(key.second) + "\"} " +
            std::to_string(count) + "\n";
   }
-  out += "# HELP nnw_http_request_duration_seconds Request latency by route pattern and status.\n"
-         "# TYPE nnw_http_request_duration_seconds histogram\n";
+  append_header(out, "nnw_http_request_duration_seconds", "histogram", "Request latency by route pattern and status.");
   for (const auto& [key, histogram] : latency_) {
     const std::string labels = "route=\"" + key.first + "\",status=\"" + std::to_string(key.second) + "\"";
-    append_histogram(out, "nnw_http_request_duration_seconds", labels, kLatencyBucketsUs, histogram.buckets,
-                     histogram.count, seconds_from_us(histogram.sum), seconds_from_us);
+    append_histogram(out, "nnw_http_request_duration_seconds", labels, kLatencyBucketsUs, histogram, seconds_from_us);
   }
-  out += "# HELP nnw_http_in_flight Requests being handled now.\n# TYPE nnw_http_in_flight gauge\n";
+  append_header(out, "nnw_http_in_flight", "gauge", "Requests being handled now.");
   out += "nnw_http_in_flight " + std::to_string(in_flight) + "\n";
-  out += "# HELP nnw_db_pool_connections Pool size and connections in use.\n# TYPE nnw_db_pool_connections gauge\n";
+  append_header(out, "nnw_db_pool_connections", "gauge", "Pool size and connections in use.");
   out += "nnw_db_pool_connections{state=\"total\"} " + std::to_string(pool.size) + "\n";
   out += "nnw_db_pool_connections{state=\"in_use\"} " + std::to_string(pool.in_use) + "\n";
   out += "# TYPE nnw_db_pool_acquire_timeouts_total counter\nnnw_db_pool_acquire_timeouts_total " +
          std::to_string(pool.timeouts_total) + "\n";
   out += "# TYPE nnw_db_connect_failures_total counter\nnnw_db_connect_failures_total " +
          std::to_string(pool.connect_failures_total) + "\n";
-  out += "# HELP nnw_ledger_entries_total Ledger entries booked by this instance, by type.\n"
-         "# TYPE nnw_ledger_entries_total counter\n";
+  append_header(out, "nnw_ledger_entries_total", "counter", "Ledger entries booked by this instance, by type.");
   for (const auto& [type, value] : ledger_entries_) {
     out += "nnw_ledger_entries_total{type=\"" + type + "\"} " + std::to_string(value.first) + "\n";
   }
@@ -117,21 +119,16 @@ std::string Metrics::render(const db::PoolStats& pool, std::int64_t in_flight) c
   for (const auto& [job, value] : jobs_) {
     out += "nnw_job_items_total{job=\"" + job + "\"} " + std::to_string(value.second) + "\n";
   }
-  out += "# HELP nnw_transfer_batch_size Transfers per database transaction of the transfer batcher.\n"
-         "# TYPE nnw_transfer_batch_size histogram\n";
-  append_histogram(out, "nnw_transfer_batch_size", "", kBatchSizeBuckets, transfer_batches_.buckets,
-                   transfer_batches_.count, std::to_string(transfer_batches_.sum),
-                   [](std::int64_t bound) { return std::to_string(bound); });
-  out += "# HELP nnw_transfer_queued_seconds How long each transfer waited for a lane to take it into a batch.\n"
-         "# TYPE nnw_transfer_queued_seconds histogram\n";
-  append_histogram(out, "nnw_transfer_queued_seconds", "", kTransferWaitBucketsUs, transfers_queued_.buckets,
-                   transfers_queued_.count, seconds_from_us(transfers_queued_.sum), seconds_from_us);
-  out += "# HELP nnw_transfer_booking_seconds How long each transfer's batch took to book, counted once per transfer.\n"
-         "# TYPE nnw_transfer_booking_seconds histogram\n";
-  append_histogram(out, "nnw_transfer_booking_seconds", "", kTransferWaitBucketsUs, transfers_booking_.buckets,
-                   transfers_booking_.count, seconds_from_us(transfers_booking_.sum), seconds_from_us);
-  out += "# HELP nnw_transfers_isolated_total Transfers retried alone after their batch failed.\n"
-         "# TYPE nnw_transfers_isolated_total counter\n";
+  append_header(out, "nnw_transfer_batch_size", "histogram", "Transfers per database transaction of the transfer batcher.");
+  append_histogram(out, "nnw_transfer_batch_size", "", kBatchSizeBuckets, transfer_batches_,
+                   [](std::int64_t value) { return std::to_string(value); });
+  append_header(out, "nnw_transfer_queued_seconds", "histogram",
+                "How long each transfer waited for a lane to take it into a batch.");
+  append_histogram(out, "nnw_transfer_queued_seconds", "", kTransferWaitBucketsUs, transfers_queued_, seconds_from_us);
+  append_header(out, "nnw_transfer_booking_seconds", "histogram",
+                "How long each transfer's batch took to book, counted once per transfer.");
+  append_histogram(out, "nnw_transfer_booking_seconds", "", kTransferWaitBucketsUs, transfers_booking_, seconds_from_us);
+  append_header(out, "nnw_transfers_isolated_total", "counter", "Transfers retried alone after their batch failed.");
   out += "nnw_transfers_isolated_total " + std::to_string(transfers_isolated_) + "\n";
   return out;
 }
