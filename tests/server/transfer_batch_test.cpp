@@ -673,6 +673,39 @@ TEST_F(TransferBatch, ABatchsPlansFindRowsByIndexEvenWhenMadeWhileTheTablesWereE
   EXPECT_EQ(connection.exec("SHOW enable_seqscan").text(0, 0), "on");  // only the batch's transaction
 }
 
+// A sender whose latest transfer is older than the minute and the day has only that latest
+// looked up: the probes for the minute and the day would find it again, so each is gated on
+// its time (transfer_senders_activity.sql). A sender with a transfer in both still has all
+// four probes; TransfersThatLeftTheMinuteOrTheDayCountNoMore checks the counts either way.
+TEST_F(TransferBatch, ASenderQuietSinceBeforeTheMinuteAndTheDayHasOnlyItsLatestTransferLookedUp) {
+  const std::string quiet = server().create_member(member_uuid(1), "NN-1");
+  const std::string busy = server().create_member(member_uuid(2), "NN-2");
+  server().fund(quiet, 1000);
+  server().fund(busy, 1000);
+  auto connection = server().connect();
+  const auto& rules = server().app().rules().config();
+  for (const auto& [sender, key] : {std::pair{quiet, "quiet-1"}, std::pair{busy, "busy-1"}}) {
+    const auto c = command(sender, sender == quiet ? "NN-2" : "NN-1", 10, key);
+    ASSERT_EQ(code(server::ledger::book_transfers(connection, rules, {&c}).at(0)), "booked");
+  }
+  connection.exec("UPDATE transfers SET created_at = created_at - interval '2 days' WHERE from_member_id = '" + quiet + "'");
+  // On the plan the batch cached on this connection; the day began an hour ago.
+  const auto probes_not_run = [&](const std::string& sender) {
+    const auto rows = connection.exec(
+        "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) EXECUTE transfer_senders_activity('{" + sender +
+        "}', ARRAY[now() - interval '1 hour'])");
+    std::string plan;
+    for (int row = 0; row < rows.size(); ++row) plan.append(rows.text(row, 0)).append("\n");
+    int never = 0;
+    for (auto at = plan.find("(never executed)"); at != std::string::npos; at = plan.find("(never executed)", at + 1)) ++never;
+    return std::pair{never, plan};
+  };
+  const auto [quiet_skipped, quiet_plan] = probes_not_run(quiet);
+  EXPECT_EQ(quiet_skipped, 3) << quiet_plan;
+  const auto [busy_skipped, busy_plan] = probes_not_run(busy);
+  EXPECT_EQ(busy_skipped, 0) << busy_plan;
+}
+
 // The booking statement fails unless it booked what it was told ($21 transfers): the batch
 // sends its COMMIT in the same round trip, so the server cannot check the counts before it.
 TEST_F(TransferBatch, TheBookingStatementRefusesToBookOtherThanItWasToldAndTheCommitDoesNotRun) {
