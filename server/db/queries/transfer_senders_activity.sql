@@ -12,25 +12,26 @@ SELECT s.ord,
        coalesce(latest.sender_seq, 0),
        coalesce(latest.sender_total_cents, 0),
        coalesce((extract(epoch FROM latest.created_at) * 1000000)::bigint, 0),
-       CASE WHEN latest.created_at > now() - interval '60 seconds'
+       CASE WHEN latest.created_at > m.minute_start
             THEN latest.sender_seq - coalesce(before_minute.sender_seq, 0) ELSE 0 END,
-       coalesce(ceil(extract(epoch FROM first_in_minute.created_at + interval '60 seconds' - now()))::bigint, 0),
+       coalesce(ceil(extract(epoch FROM first_in_minute.created_at - m.minute_start))::bigint, 0),
        CASE WHEN latest.created_at >= s.day_start
             THEN latest.sender_total_cents - coalesce(before_day.sender_total_cents, 0) ELSE 0 END
   FROM unnest($1::uuid[], $2::timestamptz[]) WITH ORDINALITY AS s(member_id, day_start, ord)
+ CROSS JOIN (SELECT now() - interval '60 seconds') AS m(minute_start)
   LEFT JOIN LATERAL (
     SELECT sender_seq, sender_total_cents, created_at FROM transfers
      WHERE from_member_id = s.member_id
      ORDER BY created_at DESC, sender_seq DESC LIMIT 1) latest ON true
   LEFT JOIN LATERAL (
     SELECT sender_seq FROM transfers
-     WHERE latest.created_at > now() - interval '60 seconds'
-       AND from_member_id = s.member_id AND created_at <= now() - interval '60 seconds'
+     WHERE latest.created_at > m.minute_start
+       AND from_member_id = s.member_id AND created_at <= m.minute_start
      ORDER BY created_at DESC, sender_seq DESC LIMIT 1) before_minute ON true
   LEFT JOIN LATERAL (
     SELECT created_at FROM transfers
-     WHERE latest.created_at > now() - interval '60 seconds'
-       AND from_member_id = s.member_id AND created_at > now() - interval '60 seconds'
+     WHERE latest.created_at > m.minute_start
+       AND from_member_id = s.member_id AND created_at > m.minute_start
      ORDER BY created_at, sender_seq LIMIT 1) first_in_minute ON true
   LEFT JOIN LATERAL (
     SELECT sender_total_cents FROM transfers
