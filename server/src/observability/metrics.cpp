@@ -103,19 +103,19 @@ std::string Metrics::render(const db::PoolStats& pool, std::int64_t in_flight) c
   append_header(out, "nnw_db_pool_connections", "gauge", "Pool size and connections in use.");
   out += "nnw_db_pool_connections{state=\"total\"} " + std::to_string(pool.size) + "\n";
   out += "nnw_db_pool_connections{state=\"in_use\"} " + std::to_string(pool.in_use) + "\n";
-  out += "# TYPE nnw_db_pool_acquire_timeouts_total counter\nnnw_db_pool_acquire_timeouts_total " +
-         std::to_string(pool.timeouts_total) + "\n";
-  out += "# TYPE nnw_db_connect_failures_total counter\nnnw_db_connect_failures_total " +
-         std::to_string(pool.connect_failures_total) + "\n";
+  append_header(out, "nnw_db_pool_acquire_timeouts_total", "counter", "Requests that found no free connection in time.");
+  out += "nnw_db_pool_acquire_timeouts_total " + std::to_string(pool.timeouts_total) + "\n";
+  append_header(out, "nnw_db_connect_failures_total", "counter", "Failed database (re)connections.");
+  out += "nnw_db_connect_failures_total " + std::to_string(pool.connect_failures_total) + "\n";
   append_header(out, "nnw_ledger_entries_total", "counter", "Ledger entries booked by this instance, by type.");
   for (const auto& [type, value] : ledger_entries_) {
     out += "nnw_ledger_entries_total{type=\"" + type + "\"} " + std::to_string(value.first) + "\n";
   }
-  out += "# TYPE nnw_ledger_amount_cents_total counter\n";
+  append_header(out, "nnw_ledger_amount_cents_total", "counter", "Sum of the ledger entries' absolute amounts, in cents, by type.");
   for (const auto& [type, value] : ledger_entries_) {
     out += "nnw_ledger_amount_cents_total{type=\"" + type + "\"} " + std::to_string(value.second) + "\n";
   }
-  out += "# TYPE nnw_job_items_total counter\n";
+  append_header(out, "nnw_job_items_total", "counter", "Items processed by jobs run over HTTP.");
   for (const auto& [job, value] : jobs_) {
     out += "nnw_job_items_total{job=\"" + job + "\"} " + std::to_string(value.second) + "\n";
   }
