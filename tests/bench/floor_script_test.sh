@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The benchmark's floor script (bench/server/sql/transfer_floor.pgbench) against the current
-# schema: on a fresh database of the shared test cluster, migrated by the server and seeded as
+# The benchmark's floor script (bench/server/transfer_floor.sh) against the current schema: on a
+# fresh database of the shared test cluster, migrated by the server and seeded as
 # scripts/bench-server seeds its ledger, pgbench books transactions of 1 and of 4 transfers on
 # two connections at once, and the ledger must hold exactly what they booked, by the same
 # checks scripts/bench-server makes after its runs. A migration that the script no longer
@@ -18,8 +18,9 @@ fail() {
 
 cluster_url=$(scripts/pg start "$NNW_TEST_PG_DIR" --fast --db nnwallet_test | tail -n 1)
 database=nnwt_floor_script_$$_$RANDOM
+script=$(mktemp)
+trap 'rm -f "$script"; psql -X -q -d "$cluster_url" -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" || true' EXIT
 psql -X -q -v ON_ERROR_STOP=1 -d "$cluster_url" -c "CREATE DATABASE $database TEMPLATE template0"
-trap 'psql -X -q -d "$cluster_url" -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" || true' EXIT
 url=${cluster_url%/*}/$database
 value() { psql -X -q -tA -v ON_ERROR_STOP=1 -d "$url" -c "$1"; }
 
@@ -28,13 +29,14 @@ psql -X -q -v ON_ERROR_STOP=1 -d "$url" -v members=$members -v hot_members=$hot_
   -v balance_cents=$balance_cents -v hot_balance_cents=$balance_cents -f bench/server/sql/seed_wallets.sql
 money_before=$(value "SELECT sum(balance_cents) FROM wallets")
 
+bench/server/transfer_floor.sh >"$script"
 booked=0
 for batch in 1 4; do
   # pgbench exits non-zero when a client aborts: any statement's error, the script's own
   # assertion included.
   pgbench -n -c $clients -j $clients -t $transactions -M prepared -D batch=$batch \
     -D members_first=$((hot_members + 1)) -D members_last=$members \
-    -f bench/server/sql/transfer_floor.pgbench "$url" >/dev/null ||
+    -f "$script" "$url" >/dev/null ||
     fail "pgbench with batch=$batch failed"
   booked=$((booked + clients * transactions * batch))
 done
