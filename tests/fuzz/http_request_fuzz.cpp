@@ -59,13 +59,12 @@ std::string substitute_tokens(std::string_view input, const nnw::fuzz::HttpFixtu
 
 // Whether the request itself carries `text`, in its target, a header or its body.
 bool carries(const Request& request, std::string_view text) {
-  if (std::string_view(request.target().data(), request.target().size()).find(text) != std::string_view::npos) return true;
-  if (request.body().find(text) != std::string::npos) return true;
+  const auto holds = [text](const auto& part) {
+    return std::string_view(part.data(), part.size()).find(text) != std::string_view::npos;
+  };
+  if (holds(request.target()) || holds(request.body())) return true;
   for (const auto& field : request) {
-    if (std::string_view(field.name_string().data(), field.name_string().size()).find(text) != std::string_view::npos ||
-        std::string_view(field.value().data(), field.value().size()).find(text) != std::string_view::npos) {
-      return true;
-    }
+    if (holds(field.name_string()) || holds(field.value())) return true;
   }
   return false;
 }
