@@ -15,6 +15,17 @@ if(NNW_SANITIZE AND NOT EMSCRIPTEN)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
+# ThreadSanitizer: the server's threads (HTTP, workers, transfer lanes, jobs) under the same
+# tests. A race it finds ends the process with exit code 66 once the test is done, so the
+# test fails.
+if(NNW_SANITIZE_THREAD AND NOT EMSCRIPTEN)
+  if(NNW_SANITIZE)
+    message(FATAL_ERROR "NNW_SANITIZE and NNW_SANITIZE_THREAD cannot be combined")
+  endif()
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=thread)
+endif()
+
 # Boost 1.81 headers (Beast, JSON header-only). In the Emscripten tree only the Boost
 # directory may be on the include path: the rest of /usr/include would shadow the
 # Emscripten sysroot. A directory holding a single `boost` link gives exactly that.

@@ -3,9 +3,11 @@
 //
 //   node tests/stress/run.mjs [--long] [--wallets N] [--hot N] [--operations N] [--clients N]
 //        [--kills N] [--pg-restarts N] [--terminations N] [--overload-s N] [--seed N]
-//        [--parts bank,abuse,overload] [--report FILE]
+//        [--parts bank,abuse,overload] [--report FILE] [--deadline-s N]
 //
-// Exit status 0 only when every part ran and found no violation.
+// Exit status 0 only when every part ran and found no violation, within the deadline (short
+// form 300 s, long form none; 0 for none): a server that hangs fails the run instead of
+// holding up whatever runs it.
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,8 +20,8 @@ import { runAbuse } from './abuse.mjs';
 import { runOverload } from './overload.mjs';
 import { commit, writeReport } from './report.mjs';
 
-const SHORT = { wallets: 80, hot: 4, operations: 3000, clients: 24, kills: 4, 'pg-restarts': 2, terminations: 3, 'overload-s': 8, 'capacity-s': 4 };
-const LONG = { wallets: 1000, hot: 5, operations: 1000000, clients: 64, kills: 100, 'pg-restarts': 20, terminations: 40, 'overload-s': 30, 'capacity-s': 10 };
+const SHORT = { wallets: 80, hot: 4, operations: 3000, clients: 24, kills: 4, 'pg-restarts': 2, terminations: 3, 'overload-s': 8, 'capacity-s': 4, 'deadline-s': 300 };
+const LONG = { wallets: 1000, hot: 5, operations: 1000000, clients: 64, kills: 100, 'pg-restarts': 20, terminations: 40, 'overload-s': 30, 'capacity-s': 10, 'deadline-s': 0 };
 
 function parseArgs(argv) {
   const args = { long: false, parts: 'bank,abuse,overload', seed: String(Date.now() % 1000000) };
@@ -52,7 +54,12 @@ async function main() {
   const results = { opts, server: path.relative(process.cwd(), server) || server, started: new Date().toISOString(), commit: commit() };
   let failed = false;
   const t0 = Date.now();
-  try {
+  const deadlineS = opts['deadline-s'];
+  let deadlineTimer;
+  const deadline = new Promise((_, reject) => {
+    if (deadlineS > 0) deadlineTimer = setTimeout(() => reject(new Error(`the run did not finish within ${deadlineS} s (--deadline-s): a hung server or client; server log ${logFile}`)), deadlineS * 1000);
+  });
+  const runParts = async () => {
     await world.start();
     await world.populate({ fundCents: 5_000_000, hotFundCents: 500_000 });
     console.log(`   set up: ${world.members.length} wallets (${opts.hot} hot) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -99,15 +106,22 @@ async function main() {
       for (const f of over.failures) console.log(`   overload: ${f}`);
       if (violations) failed = true;
     }
+  };
+  const parts = runParts();
+  parts.catch(() => {});  // after the deadline, a late failure of the abandoned parts is not news
+  try {
+    await Promise.race([parts, deadline]);
   } catch (e) {
     failed = true;
     results.error = String(e?.message ?? e).slice(0, 300);
     console.error(e);
   } finally {
+    clearTimeout(deadlineTimer);
     await world.stop().catch(() => {});
-    // A sanitizer report (debug build) in the server's log is a bug even if no answer showed it.
+    // A sanitizer report (the debug build's ASan and UBSan, the native-tsan build's
+    // ThreadSanitizer) in the server's log is a bug even if no answer showed it.
     const log = existsSync(logFile) ? readFileSync(logFile).subarray(logStart).toString('utf8') : '';
-    const sanitizer = log.split('\n').filter((l) => /AddressSanitizer|LeakSanitizer|runtime error:/.test(l));
+    const sanitizer = log.split('\n').filter((l) => /AddressSanitizer|LeakSanitizer|ThreadSanitizer|runtime error:/.test(l));
     for (const l of sanitizer.slice(0, 5)) world.stats.violation(`sanitizer: ${l.slice(0, 300)}`);
     if (sanitizer.length) { failed = true; line('sanitizer', `${sanitizer.length} report lines in ${logFile}`); }
     results.seconds = (Date.now() - t0) / 1000;

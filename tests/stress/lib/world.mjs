@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   repoRoot, startCluster, serverEnv, seedDemo, startServer, psql, freePort,
 } from '../../support/stack.mjs';
@@ -132,7 +133,12 @@ export class World {
   }
 
   async stop() {
-    if (this.proc) await this.proc.stop('SIGTERM');
+    if (this.proc) {
+      // A server still not drained after 30 s is stuck (the run's deadline has already failed
+      // it): SIGKILL, so its cluster can go.
+      const drained = await Promise.race([this.proc.stop('SIGTERM').then(() => true), sleep(30000, false, { ref: false })]);
+      if (!drained) await this.killServer();
+    }
     if (this.cluster) await this.cluster.destroy();
   }
 
