@@ -117,7 +117,8 @@ async function main() {
     console.error(e);
   } finally {
     clearTimeout(deadlineTimer);
-    await world.stop().catch(() => {});
+    const drained = await world.stop().catch(() => true);
+    if (!drained) { failed = true; world.stats.violation('the server was not drained 30 s after SIGTERM: killed'); }
     // A sanitizer report (the debug build's ASan and UBSan, the native-tsan build's
     // ThreadSanitizer) in the server's log is a bug even if no answer showed it.
     const log = existsSync(logFile) ? readFileSync(logFile).subarray(logStart).toString('utf8') : '';

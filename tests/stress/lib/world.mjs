@@ -132,14 +132,16 @@ export class World {
     await this.proc.exited;
   }
 
+  /** SIGTERM, then the cluster. Returns false when the server was still not drained after
+   *  30 s (its grace is 20 s): it was stuck, and got a SIGKILL so its cluster could go. */
   async stop() {
+    let drained = true;
     if (this.proc) {
-      // A server still not drained after 30 s is stuck (the run's deadline has already failed
-      // it): SIGKILL, so its cluster can go.
-      const drained = await Promise.race([this.proc.stop('SIGTERM').then(() => true), sleep(30000, false, { ref: false })]);
+      drained = await Promise.race([this.proc.stop('SIGTERM').then(() => true), sleep(30000, false, { ref: false })]);
       if (!drained) await this.killServer();
     }
     if (this.cluster) await this.cluster.destroy();
+    return drained;
   }
 
   sql(text) { return psql(this.databaseUrl, text); }
