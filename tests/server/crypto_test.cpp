@@ -1,10 +1,13 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 #include "crypto/aes_gcm.hpp"
 #include "crypto/base32.hpp"
@@ -131,6 +134,52 @@ TEST(Hmac, Rfc4231AndRfc2202Vectors) {
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
   EXPECT_EQ(to_hex(hmac(HmacDigest::sha1, "Jefe", "what do ya want for nothing?").value()),
             "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
+}
+
+// Each thread keeps its HMAC contexts and keys them again on every call: a call must never
+// see the previous call's key, digest or data.
+TEST(Hmac, EveryCallUsesItsOwnKeyDigestAndData) {
+  const std::string long_key(131, '\xaa');  // RFC 4231 test case 6: a key longer than a block
+  const std::string_view long_key_data = "Test Using Larger Than Block-Size Key - Hash Key First";
+  for (int round = 0; round < 3; ++round) {
+    EXPECT_EQ(to_hex(hmac(HmacDigest::sha256, long_key, long_key_data).value()),
+              "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+    EXPECT_EQ(to_hex(hmac(HmacDigest::sha1, "Jefe", "what do ya want for nothing?").value()),
+              "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
+    EXPECT_EQ(to_hex(hmac(HmacDigest::sha256, "Jefe", "what do ya want for nothing?").value()),
+              "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  }
+}
+
+// OpenSSL keys a reused context with its previous key when given a null one, and an empty
+// string_view may hold a null pointer.
+TEST(Hmac, AnEmptyKeyIsNotThePreviousCallsKey) {
+  ASSERT_TRUE(hmac(HmacDigest::sha256, "Jefe", "").has_value());
+  ASSERT_TRUE(hmac(HmacDigest::sha1, "Jefe", "").has_value());
+  EXPECT_EQ(to_hex(hmac(HmacDigest::sha256, std::string_view(), std::string_view()).value()),
+            "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+  EXPECT_EQ(to_hex(hmac(HmacDigest::sha1, std::string_view(), std::string_view()).value()),
+            "fbdb1d1b18aa6c08324b7d64b71fb76370690e1d");
+}
+
+TEST(Hmac, ThreadsMacSideBySide) {
+  constexpr int kThreads = 4;
+  constexpr int kCalls = 500;
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([t, &wrong] {
+      for (int i = 0; i < kCalls; ++i) {
+        const bool sha1 = (i + t) % 2 == 0;
+        const auto mac = hmac(sha1 ? HmacDigest::sha1 : HmacDigest::sha256, "Jefe", "what do ya want for nothing?");
+        const std::string_view expected = sha1 ? "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"
+                                               : "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+        if (!mac || to_hex(*mac) != expected) wrong.fetch_add(1);
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 TEST(Hmac, EqualConstantTime_ComparesWholeContents) {
