@@ -81,12 +81,12 @@ class TransferBatch : public ServerTest {
     server().fund(abx[2], 100000);
     return abx;
   }
-  void hold_a_batch(HeldBatch& h) {
+  void hold_a_batch(HeldBatch& h, std::size_t batch_max = 8) {
     const auto abx = members_a_b_x();
     h.a = abx[0];
     h.b = abx[1];
     h.x = abx[2];
-    h.batcher.emplace(server().app().pool(), server().app().rules(), h.metrics, 2, 8, std::chrono::microseconds(0));
+    h.batcher.emplace(server().app().pool(), server().app().rules(), h.metrics, 2, batch_max, std::chrono::microseconds(0));
     h.holder.emplace(server().database_url());
     h.held = submit_held(*h.batcher, *h.holder, h.x, "NN-4", "held");
   }
@@ -354,6 +354,33 @@ TEST_F(TransferBatch, ASecondBatchStartsBesideTheFirstOnceAQuarterOfABatchIsQueu
   EXPECT_NE(exported.find("\nnnw_transfer_batch_size_count 2\n"), std::string::npos) << exported;
 }
 
+// With the default cap of 32, a quarter would be 8: 8 closed-loop clients, booked in halves of
+// 4, would then never start one half beside the other. Four queued transfers start a batch
+// beside the one being booked; three wait for it.
+TEST_F(TransferBatch, FourQueuedTransfersStartABatchBesideTheOneBeingBookedWhateverTheCap) {
+  HeldBatch h;
+  hold_a_batch(h, 32);
+  std::vector<std::future<TransferReply>> queued;
+  for (int i = 0; i < 3; ++i) {
+    queued.push_back(std::async(std::launch::async, [&, i] {
+      return h.batcher->submit(command(h.a, "NN-2", 10, "queued-" + std::to_string(i)));
+    }));
+  }
+  // Three start no second batch: still waiting while the first batch is held.
+  EXPECT_EQ(queued[0].wait_for(std::chrono::milliseconds(500)), std::future_status::timeout);
+  queued.push_back(std::async(std::launch::async, [&] { return h.batcher->submit(command(h.a, "NN-2", 10, "queued-3")); }));
+  // The fourth does, beside the held batch (a liveness bound, not a timing).
+  bool booked_beside = true;
+  for (auto& reply : queued) booked_beside = booked_beside && reply.wait_for(std::chrono::seconds(60)) == std::future_status::ready;
+  const bool held_meanwhile = h.held.wait_for(std::chrono::seconds(0)) == std::future_status::timeout;
+  h.holder->exec("COMMIT");
+  EXPECT_TRUE(booked_beside);
+  EXPECT_TRUE(held_meanwhile);
+  for (auto& reply : queued) EXPECT_EQ(code(reply.get()), "booked");
+  EXPECT_EQ(code(h.held.get()), "booked");
+  EXPECT_EQ(balance(h.a), 100000 - 4 * 10);
+}
+
 // A transfer naming a member of the batch being booked is left queued for a later batch: taken
 // beside it, it would hold its whole batch in a wait for that batch's row locks. Here the held
 // batch books X's transfer; of the two queued (enough to start a second batch), the one from X
@@ -450,8 +477,9 @@ TEST_F(TransferBatch, ARecipientNamedByNumberIsMatchedWithTheSameMemberNamedById
 // With no batch being booked, a lane starting on a queue of at least 4 leaves half of it to
 // another lane, which books it beside the first: two CPUs each book half. Only when the halves
 // name no member in common; otherwise the second half would wait for the first's locks, so the
-// lane books them all. Here 8 transfers queue behind a held batch and a 9th comes after it:
-// from 9 senders to 9 recipients the 9 split 5 and 4; all to one recipient, they stay whole.
+// lane books them all. Here 8 transfers queue, in order, behind a held batch from X to NN-21,
+// each naming X or NN-21 (so none can start beside it), and a 9th comes after it. Five to
+// NN-21 and then four from X split 5 and 4; all nine to NN-21 stay whole.
 TEST_F(TransferBatch, ALaneStartingAloneLeavesHalfItsBatchToAnotherLaneWhenTheHalvesShareNoMember) {
   start(rules_with_high_transfer_limits());
   std::vector<std::string> senders;
@@ -463,35 +491,43 @@ TEST_F(TransferBatch, ALaneStartingAloneLeavesHalfItsBatchToAnotherLaneWhenTheHa
   const std::string x = server().create_member(member_uuid(20), "NN-20");
   server().fund(x, 100000);
   server().create_member(member_uuid(21), "NN-21");
-  const auto batches = [&](const std::string& run, bool one_recipient) {
+  const auto batches = [&](const std::string& run, bool apart) {
     server::Metrics metrics;
     {
       server::ledger::TransferBatcher batcher(server().app().pool(), server().app().rules(), metrics, 2, 64,
                                               std::chrono::seconds(10));
-      const auto to = [&](int i) { return "NN-" + std::to_string(one_recipient ? 11 : 10 + i); };
+      // The i-th transfer (1-9): from sender i to NN-21, or, apart, the 6th to 9th from X to NN-16..NN-19.
+      const auto transfer = [&](int i) {
+        const std::string key = run + "-" + std::to_string(i);
+        if (apart && i > 5) return command(x, "NN-" + std::to_string(10 + i), 10, key);
+        return command(senders[static_cast<std::size_t>(i - 1)], "NN-21", 10, key);
+      };
       auto holder = server().connect();
       std::vector<std::future<TransferReply>> sent;
       sent.push_back(submit_held(batcher, holder, x, "NN-21", run + "-held"));
-      for (int i = 1; i <= 8; ++i) {
-        sent.push_back(std::async(std::launch::async, [&, i] {
-          return batcher.submit(command(senders[static_cast<std::size_t>(i - 1)], to(i), 10, run + "-" + std::to_string(i)));
-        }));
+      std::vector<std::promise<TransferReply>> replies(9);
+      for (int i = 1; i <= 8; ++i) {  // queued from this thread: in this order
+        batcher.submit(transfer(i), [&replies, i](std::exception_ptr failed, TransferReply reply) {
+          if (failed) replies[static_cast<std::size_t>(i - 1)].set_exception(failed);
+          else replies[static_cast<std::size_t>(i - 1)].set_value(std::move(reply));
+        });
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(300));  // queued behind it
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));  // none taken beside the held one
+      for (int i = 0; i < 8; ++i) sent.push_back(replies[static_cast<std::size_t>(i)].get_future());
       holder.exec("COMMIT");
       std::this_thread::sleep_for(std::chrono::milliseconds(200));  // a lane lingers for a 9th
-      sent.push_back(std::async(std::launch::async, [&] { return batcher.submit(command(senders.back(), to(9), 10, run + "-9")); }));
+      sent.push_back(std::async(std::launch::async, [&] { return batcher.submit(transfer(9)); }));
       for (auto& reply : sent) EXPECT_EQ(code(reply.get()), "booked");
     }
     return metric_line(metrics, "nnw_transfer_batch_size_bucket{le=\"4\"} ") + "; " +
            metric_line(metrics, "nnw_transfer_batch_size_count ") + "; ";
   };
   // 1 (the held one), then 5 and 4 side by side.
-  EXPECT_EQ(batches("apart", false), "nnw_transfer_batch_size_bucket{le=\"4\"} 2; nnw_transfer_batch_size_count 3; ");
+  EXPECT_EQ(batches("apart", true), "nnw_transfer_batch_size_bucket{le=\"4\"} 2; nnw_transfer_batch_size_count 3; ");
   // 1, then all 9 in one batch.
-  EXPECT_EQ(batches("together", true), "nnw_transfer_batch_size_bucket{le=\"4\"} 1; nnw_transfer_batch_size_count 2; ");
-  for (const auto& sender : senders) EXPECT_EQ(balance(sender), 100000 - 2 * 10);
-  EXPECT_EQ(balance(x), 100000 - 2);
+  EXPECT_EQ(batches("together", false), "nnw_transfer_batch_size_bucket{le=\"4\"} 1; nnw_transfer_batch_size_count 2; ");
+  for (std::size_t i = 0; i < senders.size(); ++i) EXPECT_EQ(balance(senders[i]), 100000 - (i < 5 ? 2 : 1) * 10);
+  EXPECT_EQ(balance(x), 100000 - 2 - 4 * 10);
 }
 
 // A transfer waiting for its batch holds no worker thread. The test server has 8; twelve

@@ -274,7 +274,7 @@ TransferBatcher::TransferBatcher(db::Pool& pool, const nnw::rules::Engine& rules
       rules_(rules),
       metrics_(metrics),
       batch_max_(std::max<std::size_t>(1, batch_max)),
-      side_by_side_min_(std::max<std::size_t>(1, batch_max_ / 4)),
+      side_by_side_min_(std::clamp<std::size_t>(batch_max_ / 4, 1, kBesideMax)),
       linger_(linger) {
   for (std::size_t i = 0; i < std::max<std::size_t>(1, lanes); ++i) threads_.emplace_back([this] { run_lane(); });
 }
@@ -300,7 +300,7 @@ void TransferBatcher::submit(TransferCommand command, Done done) {
     queue_.push_back(std::move(pending));
     const std::size_t queued = queue_.size();
     // Only what lets a lane start: the first transfer while none is booked (a lane then
-    // lingers), the one that ends the linger, or a quarter of a batch to book beside the others.
+    // lingers), the one that ends the linger, or enough to book beside the others.
     wake = (booking_ == 0 && (queued == 1 || queued >= expected_)) || queued >= side_by_side_min_;
   }
   if (wake) queued_.notify_all();

@@ -12,8 +12,9 @@
 // cost the database less per transfer. A batch about to start alone waits up to `linger` for
 // the transfers the last batch answered (their clients tend to send the next one at once): the
 // queue should then hold as many as that batch took, plus those that were already waiting.
-// Once the queue holds a quarter of a batch, another batch starts beside the ones being
-// booked: the database then has work for more than one CPU. A lane starting alone on at least
+// Once the queue holds a quarter of a batch, or kBesideMax transfers if fewer, another batch
+// starts beside the ones being booked: the database then has work for more than one CPU, and
+// the clients of one batch need not wait for another's to come back before theirs start. A lane starting alone on at least
 // kSplitMin transfers leaves half of them to another lane, when the halves name no member in
 // common: two CPUs then book the two halves side by side. A transfer naming a member of a
 // batch being booked waits in the queue for a later batch, instead of taking its own batch into
@@ -89,6 +90,11 @@ class TransferBatcher {
 
  private:
   static constexpr std::size_t kSplitMin = 4;  // the smallest batch a lane starting alone shares
+  // The most queued transfers it ever takes to start a batch beside another. With more, the two
+  // halves of 8 clients' transfers (4 each) never start beside each other: they book in lockstep,
+  // and both CPUs wait while both commit and all 8 clients come back. With fewer, batches get
+  // smaller and cost more per transfer (docs/server.md "Transfers in batches").
+  static constexpr std::size_t kBesideMax = 4;
   static constexpr std::size_t kNumbersKnownMax = 100000;  // ids_by_number_ starts over past this
   struct Pending {
     TransferCommand command;
@@ -115,7 +121,7 @@ class TransferBatcher {
   const nnw::rules::Engine& rules_;
   Metrics& metrics_;
   const std::size_t batch_max_;
-  const std::size_t side_by_side_min_;  // queued transfers that start a batch beside another: a quarter of one
+  const std::size_t side_by_side_min_;  // queued transfers that start a batch beside another
   const std::chrono::microseconds linger_;
   std::mutex mutex_;  // guards everything below
   std::condition_variable queued_;
