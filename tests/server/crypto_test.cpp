@@ -128,12 +128,14 @@ TEST(Base32, Decode_RejectsInvalidText) {
 
 // ---------------------------------------------------------------------------------------- hmac
 
+// RFC 4231 test case 2 (SHA-256) and RFC 2202 test case 2 (SHA-1): key "Jefe", this message.
+constexpr std::string_view kJefeMessage = "what do ya want for nothing?";
+constexpr std::string_view kJefeSha256 = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+constexpr std::string_view kJefeSha1 = "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79";
+
 TEST(Hmac, Rfc4231AndRfc2202Vectors) {
-  // RFC 4231 test case 2 (SHA-256) and RFC 2202 test case 2 (SHA-1).
-  EXPECT_EQ(to_hex(hmac(HmacDigest::sha256, "Jefe", "what do ya want for nothing?").value()),
-            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
-  EXPECT_EQ(to_hex(hmac(HmacDigest::sha1, "Jefe", "what do ya want for nothing?").value()),
-            "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
+  EXPECT_EQ(to_hex(hmac(HmacDigest::sha256, "Jefe", kJefeMessage).value()), kJefeSha256);
+  EXPECT_EQ(to_hex(hmac(HmacDigest::sha1, "Jefe", kJefeMessage).value()), kJefeSha1);
 }
 
 // Each thread keeps its HMAC contexts and keys them again on every call: a call must never
@@ -144,10 +146,8 @@ TEST(Hmac, EveryCallUsesItsOwnKeyDigestAndData) {
   for (int round = 0; round < 3; ++round) {
     EXPECT_EQ(to_hex(hmac(HmacDigest::sha256, long_key, long_key_data).value()),
               "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
-    EXPECT_EQ(to_hex(hmac(HmacDigest::sha1, "Jefe", "what do ya want for nothing?").value()),
-              "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
-    EXPECT_EQ(to_hex(hmac(HmacDigest::sha256, "Jefe", "what do ya want for nothing?").value()),
-              "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    EXPECT_EQ(to_hex(hmac(HmacDigest::sha1, "Jefe", kJefeMessage).value()), kJefeSha1);
+    EXPECT_EQ(to_hex(hmac(HmacDigest::sha256, "Jefe", kJefeMessage).value()), kJefeSha256);
   }
 }
 
@@ -171,9 +171,8 @@ TEST(Hmac, ThreadsMacSideBySide) {
     threads.emplace_back([t, &wrong] {
       for (int i = 0; i < kCalls; ++i) {
         const bool sha1 = (i + t) % 2 == 0;
-        const auto mac = hmac(sha1 ? HmacDigest::sha1 : HmacDigest::sha256, "Jefe", "what do ya want for nothing?");
-        const std::string_view expected = sha1 ? "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"
-                                               : "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+        const auto mac = hmac(sha1 ? HmacDigest::sha1 : HmacDigest::sha256, "Jefe", kJefeMessage);
+        const std::string_view expected = sha1 ? kJefeSha1 : kJefeSha256;
         if (!mac || to_hex(*mac) != expected) wrong.fetch_add(1);
       }
     });

@@ -27,11 +27,11 @@ struct MacContextDeleter {
 class ThreadMacs {
  public:
   EVP_MAC_CTX* context(HmacDigest digest) {
-    auto& slot = digest == HmacDigest::sha1 ? sha1_ : sha256_;
+    auto& slot = slot_of(digest);
     if (slot) return slot.get();
     if (!mac_) mac_.reset(EVP_MAC_fetch(nullptr, "HMAC", nullptr));
     if (!mac_) return nullptr;
-    std::unique_ptr<EVP_MAC_CTX, MacContextDeleter> context(EVP_MAC_CTX_new(mac_.get()));
+    ContextSlot context(EVP_MAC_CTX_new(mac_.get()));
     if (!context) return nullptr;
     // OSSL_PARAM takes a non-const pointer for every direction; a digest name is only read.
     const char* digest_name = digest == HmacDigest::sha1 ? "SHA1" : "SHA256";
@@ -44,12 +44,15 @@ class ThreadMacs {
   }
 
   // A context whose last use failed part-way is dropped, not keyed again.
-  void discard(HmacDigest digest) noexcept { (digest == HmacDigest::sha1 ? sha1_ : sha256_).reset(); }
+  void discard(HmacDigest digest) noexcept { slot_of(digest).reset(); }
 
  private:
+  using ContextSlot = std::unique_ptr<EVP_MAC_CTX, MacContextDeleter>;
+  ContextSlot& slot_of(HmacDigest digest) noexcept { return digest == HmacDigest::sha1 ? sha1_ : sha256_; }
+
   std::unique_ptr<EVP_MAC, MacDeleter> mac_;
-  std::unique_ptr<EVP_MAC_CTX, MacContextDeleter> sha1_;
-  std::unique_ptr<EVP_MAC_CTX, MacContextDeleter> sha256_;
+  ContextSlot sha1_;
+  ContextSlot sha256_;
 };
 
 thread_local ThreadMacs thread_macs;
