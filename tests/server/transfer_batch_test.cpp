@@ -742,8 +742,10 @@ TEST_F(TransferBatch, ASenderQuietSinceBeforeTheMinuteAndTheDayHasOnlyItsLatestT
   EXPECT_EQ(busy_skipped, 0) << busy_plan;
 }
 
-// The booking statement fails unless it booked what it was told ($21 transfers): the batch
-// sends its COMMIT in the same round trip, so the server cannot check the counts before it.
+// The booking statement fails unless it booked what it was told ($21 transfers) from arrays of
+// $21 each: the batch sends its COMMIT in the same round trip, so the server cannot check the
+// counts before it. (It reads element i of every array for the subscripts of the first, so a
+// longer array would otherwise lose its extra elements without a word.)
 TEST_F(TransferBatch, TheBookingStatementRefusesToBookOtherThanItWasToldAndTheCommitDoesNotRun) {
   const std::string a = server().create_member(member_uuid(1), "NN-1");
   const std::string b = server().create_member(member_uuid(2), "NN-2");
@@ -754,9 +756,9 @@ TEST_F(TransferBatch, TheBookingStatementRefusesToBookOtherThanItWasToldAndTheCo
   };
   const auto from = wallet(a);
   const auto to = wallet(b);
-  const auto book = [&](std::int64_t told) {
+  const auto book = [&](std::int64_t told, const std::string& notes = "{NULL}") {
     server::db::Params p;
-    p.add("{1}").add("{" + a + "}").add("{" + b + "}").add("{100}").add("{MXN}").add("{NULL}").add("{1}").add("{100}");
+    p.add("{1}").add("{" + a + "}").add("{" + b + "}").add("{100}").add("{MXN}").add(notes).add("{1}").add("{100}");
     p.add("{0}").add("{" + std::string(from.text(0, 0)) + "}").add("{" + std::string(to.text(0, 0)) + "}");
     p.add("{" + std::to_string(from.int64(0, 1) + 1) + "}").add("{" + std::string(from.text(0, 2)) + "}");
     p.add("{" + std::to_string(to.int64(0, 1) + 1) + "}").add("{" + std::string(to.text(0, 2)) + "}");
@@ -773,6 +775,14 @@ TEST_F(TransferBatch, TheBookingStatementRefusesToBookOtherThanItWasToldAndTheCo
   try {
     book(2);
     FAIL() << "booking one transfer when told two must fail";
+  } catch (const server::db::DbError& error) {
+    EXPECT_EQ(error.sqlstate(), "XX000");
+    EXPECT_NE(std::string(error.what()).find("booked other than it was worked out"), std::string::npos) << error.what();
+  }
+  connection.exec("ROLLBACK");
+  try {
+    book(1, "{NULL,\"a second note\"}");
+    FAIL() << "booking one transfer from a note array of two must fail";
   } catch (const server::db::DbError& error) {
     EXPECT_EQ(error.sqlstate(), "XX000");
     EXPECT_NE(std::string(error.what()).find("booked other than it was worked out"), std::string::npos) << error.what();

@@ -8,13 +8,19 @@
 -- transfers, with two entries, an audit row and a key each: the batch's COMMIT follows in
 -- the same round trip (0016_ledger_assert.sql).
 WITH t AS (
-  SELECT *
-    FROM unnest($1::bigint[], $2::uuid[], $3::uuid[], $4::bigint[], $5::text[], $6::text[], $7::bigint[],
-                $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[],
-                $14::bigint[], $15::bigint[], $16::text[], $17::text[], $22::text[], $23::text[], $24::text[])
-      AS t(id, from_member_id, to_member_id, amount_cents, currency, note, sender_seq,
-           sender_total_cents, created_at_us, from_wallet_id, to_wallet_id, out_seq, out_before_cents,
-           in_seq, in_before_cents, idempotency_key, request_id, principal, request_hash, response_body)
+  -- Element i of every array, for i in $1's subscripts (the ledger_assert below checks that
+  -- every array holds $21). One set-returning call: unnest($1, ..., $24) is one function
+  -- scan per array, each filling its own tuplestore, and cost 60-90 µs more per batch.
+  SELECT ($1::bigint[])[i] AS id, ($2::uuid[])[i] AS from_member_id, ($3::uuid[])[i] AS to_member_id,
+         ($4::bigint[])[i] AS amount_cents, ($5::text[])[i] AS currency, ($6::text[])[i] AS note,
+         ($7::bigint[])[i] AS sender_seq, ($8::bigint[])[i] AS sender_total_cents,
+         ($9::bigint[])[i] AS created_at_us, ($10::bigint[])[i] AS from_wallet_id,
+         ($11::bigint[])[i] AS to_wallet_id, ($12::bigint[])[i] AS out_seq,
+         ($13::bigint[])[i] AS out_before_cents, ($14::bigint[])[i] AS in_seq,
+         ($15::bigint[])[i] AS in_before_cents, ($16::text[])[i] AS idempotency_key,
+         ($17::text[])[i] AS request_id, ($22::text[])[i] AS principal, ($23::text[])[i] AS request_hash,
+         ($24::text[])[i] AS response_body
+    FROM generate_subscripts($1::bigint[], 1) AS i
 ),
 keyed AS (
   -- Key order, the primary key's: two transactions storing the same keys wait in one order.
@@ -62,9 +68,17 @@ audited AS (
    ORDER BY id
   RETURNING 1
 )
-SELECT ledger_assert((SELECT count(*) FROM booked) = $21::bigint
-                     AND (SELECT count(*) FROM entries) = 2 * $21::bigint
-                     AND (SELECT count(*) FROM audited) = $21::bigint
-                     AND (SELECT count(*) FROM keyed) = $21::bigint
-                     AND (SELECT count(*) FROM moved) = cardinality($18::bigint[]),
-                     'a batch of transfers booked other than it was worked out')
+SELECT ledger_assert(
+         $21::bigint = ALL (ARRAY[cardinality($1::bigint[]), cardinality($2::uuid[]), cardinality($3::uuid[]),
+                                  cardinality($4::bigint[]), cardinality($5::text[]), cardinality($6::text[]),
+                                  cardinality($7::bigint[]), cardinality($8::bigint[]), cardinality($9::bigint[]),
+                                  cardinality($10::bigint[]), cardinality($11::bigint[]), cardinality($12::bigint[]),
+                                  cardinality($13::bigint[]), cardinality($14::bigint[]), cardinality($15::bigint[]),
+                                  cardinality($16::text[]), cardinality($17::text[]), cardinality($22::text[]),
+                                  cardinality($23::text[]), cardinality($24::text[])])
+         AND (SELECT count(*) FROM booked) = $21::bigint
+         AND (SELECT count(*) FROM entries) = 2 * $21::bigint
+         AND (SELECT count(*) FROM audited) = $21::bigint
+         AND (SELECT count(*) FROM keyed) = $21::bigint
+         AND (SELECT count(*) FROM moved) = cardinality($18::bigint[]),
+         'a batch of transfers booked other than it was worked out')
