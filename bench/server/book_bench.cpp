@@ -2,7 +2,7 @@
 // book_transfers (server/src/ledger/transfer_batch.cpp) back to back on one connection: the
 // batch's two round trips, PostgreSQL's work and the commit, without HTTP, a server or any
 // other load. While the transfer queue is short the server books one batch at a time
-// (docs/server.md "Transfers in batches"), so this is the pace it sets: 8 closed-loop clients
+// (docs/transfers.md), so this is the pace it sets: 8 closed-loop clients
 // cannot make more than 8 transfers per batch time. Random pairs of the members of
 // sql/seed_wallets.sql (bench_members.hpp), recipients by id, amounts 1-100 cents. Prints one
 // JSON object on stdout; exits 1 when a transfer is refused (a wallet ran dry, a limit).

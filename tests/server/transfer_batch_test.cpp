@@ -657,7 +657,7 @@ TEST_F(TransferBatch, AKeyStoredByAnotherWriteWhileTheBatchRanIsAnsweredAsUsed) 
 
 // A batch's statements run on generic plans, planned once per connection. Left to PostgreSQL's
 // default, statements over arrays were planned again on every call: a fifth of its CPU under
-// transfers (docs/server.md "Generic plans").
+// transfers (docs/transfers.md "Generic plans").
 TEST_F(TransferBatch, ABatchsStatementsArePlannedOnceNotOnEveryCall) {
   const std::string a = server().create_member(member_uuid(1), "NN-1");
   server().create_member(member_uuid(2), "NN-2");

@@ -23,7 +23,7 @@ using KeyOf = std::pair<std::string_view, std::string_view>;  // (principal, key
 // Every statement of a batch is written to plan well without its parameters' values (arrays
 // unnested, keys found through "= ANY"). Left to itself, PostgreSQL plans such statements
 // afresh on every call, because a custom plan over known arrays always looks cheaper than the
-// generic one: that planning was a fifth of its CPU under transfers (docs/server.md "Generic plans").
+// generic one: that planning was a fifth of its CPU under transfers (docs/transfers.md "Generic plans").
 // A generic plan is kept until the next ANALYZE of its tables, so one made while they were
 // small would scan them whole for as long: every row a batch reads, it finds by index.
 constexpr std::string_view kBatchPlanSettings =
@@ -343,7 +343,7 @@ void TransferBatcher::unmark_being_booked(const Pending& pending) {
 // The oldest transfers first, up to batch_max; a second transfer with a key already in the
 // batch waits for a later one (where it finds the first's stored response), and so does one
 // naming a member of a batch being booked: taken, it would hold its whole batch in a wait for
-// that batch's row locks (docs/server.md "Transfers in batches" has how often that was).
+// that batch's row locks (docs/transfers.md has how often that was).
 std::vector<std::unique_ptr<TransferBatcher::Pending>> TransferBatcher::take_batch() {
   std::unique_lock lock(mutex_);
   for (;;) {

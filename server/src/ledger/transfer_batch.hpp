@@ -1,5 +1,5 @@
 #pragma once
-// Many transfers in one database transaction (docs/server.md "Transfers in batches"): the
+// Many transfers in one database transaction (docs/transfers.md): the
 // reads under the wallets' locks, and the bookings of a whole batch with their idempotency
 // keys, take a fixed handful of statements in two round trips and one commit, whatever its
 // size. The outcome of each transfer is its own: a refused one stores nothing, its key stays
@@ -93,7 +93,7 @@ class TransferBatcher {
   // The most queued transfers it ever takes to start a batch beside another. With more, the two
   // halves of 8 clients' transfers (4 each) never start beside each other: they book in lockstep,
   // and both CPUs wait while both commit and all 8 clients come back. With fewer, batches get
-  // smaller and cost more per transfer (docs/server.md "Transfers in batches").
+  // smaller and cost more per transfer (docs/transfers.md).
   static constexpr std::size_t kBesideMax = 4;
   static constexpr std::size_t kNumbersKnownMax = 100000;  // ids_by_number_ starts over past this
   struct Pending {

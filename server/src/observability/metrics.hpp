@@ -22,7 +22,7 @@ class Metrics {
   static constexpr std::array<std::int64_t, 12> kLatencyBucketsUs = {250,    500,    1000,   2500,   5000,    10000,
                                                                       25000,  50000,  100000, 250000, 1000000, 5000000};
   // Upper bounds of the transfers-per-batch buckets (the last bucket is +Inf): how much the
-  // group commit gathers (docs/server.md "Transfers in batches"), what NNW_TRANSFER_LANES and
+  // group commit gathers (docs/transfers.md), what NNW_TRANSFER_LANES and
   // NNW_TRANSFER_BATCH_MAX are tuned by.
   static constexpr std::array<std::int64_t, 8> kBatchSizeBuckets = {1, 2, 4, 8, 16, 32, 64, 256};
   // Upper bounds, in microseconds, of the buckets of a transfer's two waits inside the server:
