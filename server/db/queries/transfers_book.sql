@@ -9,8 +9,9 @@
 -- the same round trip (0016_ledger_assert.sql).
 WITH t AS (
   -- Element i of every array, for i in $1's subscripts (the ledger_assert below checks that
-  -- every array holds $21). One set-returning call: unnest($1, ..., $24) is one function
-  -- scan per array, each filling its own tuplestore, and cost 60-90 µs more per batch.
+  -- every array holds $21): one set-returning call. unnest($1, ..., $24) is one function scan
+  -- per array, each filling its own tuplestore: 64-96 µs more per call for these arrays alone
+  -- (docs/transfers.md "Twenty arrays read by subscript").
   SELECT ($1::bigint[])[i] AS id, ($2::uuid[])[i] AS from_member_id, ($3::uuid[])[i] AS to_member_id,
          ($4::bigint[])[i] AS amount_cents, ($5::text[])[i] AS currency, ($6::text[])[i] AS note,
          ($7::bigint[])[i] AS sender_seq, ($8::bigint[])[i] AS sender_total_cents,
