@@ -45,11 +45,24 @@ export function figures(results) {
   return ['| figure | measured |', '|---|---|', ...rows].join('\n');
 }
 
-export function writeReport(file, results) {
-  const text = readFileSync(file, 'utf8');
+// A page that takes a run's figures: its text and where the markers are, or why it cannot.
+function readPage(file) {
+  let text;
+  try { text = readFileSync(file, 'utf8'); } catch (e) { return { problem: `${file}: cannot be read (${e.code ?? e.message})` }; }
   const i = text.indexOf(START);
   const j = text.indexOf(END);
-  if (i < 0 || j < i) throw new Error(`${file}: the figure markers are missing`);
+  if (i < 0 || j < i) return { problem: `${file}: the figure markers ${START} and ${END} are missing` };
+  return { text, i, j, problem: null };
+}
+
+/** Why `file` cannot take a run's figures, or null: run.mjs asks before a run, not after it. */
+export function reportFileProblem(file) {
+  return readPage(file).problem;
+}
+
+export function writeReport(file, results) {
+  const { text, i, j, problem } = readPage(file);
+  if (problem) throw new Error(problem);
   writeFileSync(file, `${text.slice(0, i + START.length)}\n${figures(results)}\n${text.slice(j)}`);
   console.log(`   figures written to ${file}`);
 }

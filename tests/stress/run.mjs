@@ -18,7 +18,7 @@ import { verifyModel } from './lib/ops.mjs';
 import { runBank } from './bank.mjs';
 import { runAbuse } from './abuse.mjs';
 import { runOverload } from './overload.mjs';
-import { commit, writeReport } from './report.mjs';
+import { commit, reportFileProblem, writeReport } from './report.mjs';
 
 const SHORT = { wallets: 80, hot: 4, operations: 3000, clients: 24, kills: 4, 'pg-restarts': 2, terminations: 3, 'overload-s': 8, 'capacity-s': 4, 'deadline-s': 300 };
 const LONG = { wallets: 1000, hot: 5, operations: 1000000, clients: 64, kills: 100, 'pg-restarts': 20, terminations: 40, 'overload-s': 30, 'capacity-s': 10, 'deadline-s': 0 };
@@ -45,6 +45,8 @@ const line = (part, text) => console.log(`STRESS ${part}: ${text}`);
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
+  const reportProblem = opts.report ? reportFileProblem(opts.report) : null;
+  if (reportProblem) { console.error(`stress: --report ${reportProblem}`); process.exit(2); }
   const logDir = process.env.NNW_STRESS_LOG_DIR ?? mkdtempSync(path.join(tmpdir(), 'nnw-stress-logs-'));
   const server = serverBinary();
   console.log(`== stress (${opts.long ? 'long' : 'short'} form): seed ${opts.seed}, server ${server}, logs ${logDir}`);
