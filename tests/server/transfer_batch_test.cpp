@@ -772,22 +772,19 @@ TEST_F(TransferBatch, TheBookingStatementRefusesToBookOtherThanItWasToldAndTheCo
                                      server::db::Call{server::sql::transfers_book.name, server::sql::transfers_book.text, p},
                                      server::db::Call{{}, "COMMIT", {}}});
   };
-  try {
-    book(2);
-    FAIL() << "booking one transfer when told two must fail";
-  } catch (const server::db::DbError& error) {
-    EXPECT_EQ(error.sqlstate(), "XX000");
-    EXPECT_NE(std::string(error.what()).find("booked other than it was worked out"), std::string::npos) << error.what();
-  }
-  connection.exec("ROLLBACK");
-  try {
-    book(1, "{NULL,\"a second note\"}");
-    FAIL() << "booking one transfer from a note array of two must fail";
-  } catch (const server::db::DbError& error) {
-    EXPECT_EQ(error.sqlstate(), "XX000");
-    EXPECT_NE(std::string(error.what()).find("booked other than it was worked out"), std::string::npos) << error.what();
-  }
-  connection.exec("ROLLBACK");
+  // Each refused in the booking statement itself, and the COMMIT behind it never ran.
+  const auto expect_refused = [&](const std::string& attempt, const auto& booking) {
+    try {
+      booking();
+      ADD_FAILURE() << attempt << " must fail";
+    } catch (const server::db::DbError& error) {
+      EXPECT_EQ(error.sqlstate(), "XX000") << attempt;
+      EXPECT_NE(std::string(error.what()).find("booked other than it was worked out"), std::string::npos) << error.what();
+    }
+    connection.exec("ROLLBACK");
+  };
+  expect_refused("booking one transfer when told two", [&] { book(2); });
+  expect_refused("booking one transfer from a note array of two", [&] { book(1, "{NULL,\"a second note\"}"); });
   EXPECT_EQ(sql_int("SELECT count(*) FROM transfers"), 0);
   EXPECT_EQ(sql_int("SELECT count(*) FROM idempotency_keys WHERE key = 'book-1'"), 0);
   EXPECT_EQ(balance(a), 1000);

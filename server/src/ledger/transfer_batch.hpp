@@ -16,9 +16,10 @@
 // starts beside the ones being booked: the database then has work for more than one CPU, and
 // the clients of one batch need not wait for another's to come back before theirs start. A
 // lane starting alone on at least kSplitMin transfers leaves half of them to another lane,
-// when the halves name no member in common: two CPUs then book the two halves side by side. A transfer naming a member of a
-// batch being booked waits in the queue for a later batch, instead of taking its own batch into
-// a wait on that batch's row locks; it goes first in the next one, in queue order.
+// when the halves name no member in common: two CPUs then book the two halves side by side.
+// A transfer naming a member of a batch being booked waits in the queue for a later batch,
+// instead of taking its own batch into a wait on that batch's row locks; it goes first in the
+// next one, in queue order.
 // Nothing it holds must outlive the process: the database decides every limit, key and lock,
 // so any number of server instances can book transfers side by side.
 
