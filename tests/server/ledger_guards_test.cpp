@@ -1,4 +1,8 @@
 // The database's own guarantees, tested with SQL that bypasses the server.
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "db/migrations.hpp"
 #include "ledger/commissions.hpp"
 #include "nnw/server/sql.hpp"
@@ -195,6 +199,98 @@ TEST_F(LedgerGuards, Migration0023RefusesAHistoryWhoseIdsDoNotRiseWithSeq) {
   c.exec("ROLLBACK");
   EXPECT_EQ(c.exec("SELECT count(*) FROM wallet_entries").int64(0, 0), 1);
   EXPECT_EQ(c.exec("SELECT tgenabled FROM pg_trigger WHERE tgname = 'wallet_entries_chain'").text(0, 0), "O");
+}
+
+// A transfer is history like its two entries (0024): its running count and total are what the
+// limits read, so rewriting one would also move its sender's limits.
+TEST_F(LedgerGuards, TransfersRefuseUpdateDeleteAndTruncate) {
+  const std::string a = server().create_member(member_uuid(1), "NN-1");
+  const std::string b = server().create_member(member_uuid(2), "NN-2");
+  auto c = server().connect();
+  c.exec("INSERT INTO transfers (from_member_id, to_member_id, amount_cents, currency, sender_seq, sender_total_cents) "
+         "VALUES ('" + a + "', '" + b + "', 500, 'MXN', 1, 500)");
+  EXPECT_TRUE(mentions(refusal(c, "UPDATE transfers SET sender_total_cents = 0"), "transfers is append-only: UPDATE refused"));
+  EXPECT_TRUE(mentions(refusal(c, "UPDATE transfers SET created_at = created_at - interval '1 day'"), "UPDATE refused"));
+  EXPECT_TRUE(mentions(refusal(c, "DELETE FROM transfers"), "transfers is append-only: DELETE refused"));
+  EXPECT_TRUE(mentions(refusal(c, "TRUNCATE transfers"), "transfers rows are never removed: TRUNCATE refused"));
+  EXPECT_EQ(c.exec("SELECT count(*) FROM transfers WHERE amount_cents = 500 AND sender_total_cents = 500 "
+                   "AND created_at > now() - interval '1 hour'").int64(0, 0), 1);
+}
+
+// A withdrawal's request never changes and it is decided once (0024): a paid one made pending
+// again could be rejected, and its hold released a second time.
+TEST_F(LedgerGuards, AWithdrawalKeepsItsRequestAndIsDecidedOnce) {
+  const std::string a = server().create_member(member_uuid(1), "NN-1");
+  auto c = server().connect();
+  const std::string id = std::to_string(
+      c.exec("INSERT INTO withdrawals (member_id, amount_cents, currency, bank_details_sealed, key_id, bank_code, clabe_last4) "
+             "VALUES ('" + a + "', 50000, 'MXN', 'sealed', 'k1', '002', '1234') RETURNING id").int64(0, 0));
+  const std::string where = " WHERE id = " + id;
+  EXPECT_TRUE(mentions(refusal(c, "UPDATE withdrawals SET amount_cents = 1" + where), "keeps its request as it was made"));
+  EXPECT_TRUE(mentions(refusal(c, "UPDATE withdrawals SET bank_details_sealed = 'other'" + where), "keeps its request as it was made"));
+  EXPECT_TRUE(mentions(refusal(c, "UPDATE withdrawals SET decided_by = 'admin'" + where), "is pending: it changes only by its decision"));
+  const std::string pay = "UPDATE withdrawals SET status = 'PAGADO', bank_reference = 'REF-1', decided_by = 'admin', "
+                          "decided_at = now()" + where;
+  EXPECT_EQ(refusal(c, pay), "");
+  EXPECT_TRUE(mentions(refusal(c, "UPDATE withdrawals SET status = 'PENDIENTE', bank_reference = NULL, decided_at = NULL" + where),
+                       "is PAGADO and was decided once: UPDATE refused"));
+  EXPECT_TRUE(mentions(refusal(c, pay), "was decided once"));
+  EXPECT_TRUE(mentions(refusal(c, "DELETE FROM withdrawals"), "withdrawals are never removed: DELETE refused"));
+  EXPECT_EQ(c.exec("SELECT count(*) FROM withdrawals WHERE status = 'PAGADO' AND amount_cents = 50000 AND bank_reference = 'REF-1'")
+                .int64(0, 0), 1);
+}
+
+// An order changes once, CONFIRMED to CANCELLED (0024): what it cost and how it was paid stay.
+TEST_F(LedgerGuards, AnOrderIsCancelledOnceAndKeepsWhatItCost) {
+  const std::string a = server().create_member(member_uuid(1), "NN-1");
+  auto c = server().connect();
+  c.exec("INSERT INTO orders (member_id, market, currency, period, cart_pv, subtotal_cents, discount_cents, shipping_cents, "
+         "total_cents, wallet_cents, external_cents, cashback_spend, rules_version, catalog_version, preview, idempotency_key, "
+         "placed_at) VALUES ('" + a + "', 'MX', 'MXN', '2026-12', 100, 10000, 0, 0, 10000, 0, 10000, 'NONE', 'v1', 1, '{}', 'k', now())");
+  EXPECT_TRUE(mentions(refusal(c, "UPDATE orders SET wallet_cents = 10000, external_cents = 0"), "only CONFIRMED → CANCELLED is allowed"));
+  EXPECT_TRUE(mentions(refusal(c, "UPDATE orders SET status = 'CANCELLED', cancelled_at = now(), cart_pv = 0"), "UPDATE refused"));
+  EXPECT_EQ(refusal(c, "UPDATE orders SET status = 'CANCELLED', cancelled_at = now()"), "");
+  EXPECT_TRUE(mentions(refusal(c, "UPDATE orders SET status = 'CONFIRMED', cancelled_at = NULL"), "UPDATE refused"));
+  EXPECT_TRUE(mentions(refusal(c, "DELETE FROM orders"), "DELETE refused"));
+  EXPECT_EQ(c.exec("SELECT count(*) FROM orders WHERE status = 'CANCELLED' AND cart_pv = 100 AND wallet_cents = 0").int64(0, 0), 1);
+}
+
+// A key's claim takes its response once; after that a replay gets it unchanged, forever (0024).
+TEST_F(LedgerGuards, AnIdempotencyKeyTakesItsResponseOnceAndKeepsIt) {
+  auto c = server().connect();
+  c.exec("INSERT INTO idempotency_keys (principal, key, request_hash, status_code, response_body) VALUES "
+         "('p', 'claimed', 'h1', 0, ''), ('p', 'other', 'h2', 0, '')");
+  EXPECT_TRUE(mentions(refusal(c, "UPDATE idempotency_keys SET request_hash = 'h3', status_code = 201 WHERE key = 'other'"),
+                       "keep their stored response and are never removed: UPDATE refused"));
+  EXPECT_EQ(refusal(c, "UPDATE idempotency_keys SET status_code = 201, response_body = '{\"first\":true}' WHERE key = 'claimed'"), "");
+  EXPECT_TRUE(mentions(refusal(c, "UPDATE idempotency_keys SET response_body = '{\"second\":true}' WHERE key = 'claimed'"),
+                       "UPDATE refused"));
+  EXPECT_TRUE(mentions(refusal(c, "DELETE FROM idempotency_keys WHERE key = 'claimed'"), "DELETE refused"));
+  EXPECT_EQ(c.exec("SELECT response_body FROM idempotency_keys WHERE key = 'claimed' AND status_code = 201").text(0, 0),
+            R"({"first":true})");
+}
+
+// TRUNCATE fires no row trigger: every table whose rows a trigger keeps from being deleted
+// needs its own refusal of TRUNCATE, or one statement empties it (0024 added the missing ones).
+TEST_F(LedgerGuards, EveryTableWhoseRowsAreNeverDeletedAlsoRefusesTruncate) {
+  auto c = server().connect();
+  const auto guarded = c.exec(
+      "SELECT c.relname, EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND NOT t.tgisinternal "
+      "AND t.tgtype & 32 <> 0) FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' "
+      // a BEFORE row trigger on DELETE: tgtype's row (1), before (2) and delete (8) bits
+      "AND EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND NOT t.tgisinternal AND t.tgtype & 11 = 11) "
+      "ORDER BY 1");
+  std::vector<std::string> names;
+  for (int row = 0; row < guarded.size(); ++row) {
+    const std::string table(guarded.text(row, 0));
+    names.push_back(table);
+    EXPECT_EQ(guarded.text(row, 1), "t") << table << " refuses DELETE but has no TRUNCATE trigger";
+    EXPECT_TRUE(mentions(refusal(c, "TRUNCATE " + table + " CASCADE"), "TRUNCATE refused")) << table;
+  }
+  for (const char* table : {"wallet_entries", "wallets", "commissions", "transfers", "withdrawals", "idempotency_keys",
+                            "orders", "audit_log", "member_changes", "travel_campaigns"}) {
+    EXPECT_NE(std::find(names.begin(), names.end(), table), names.end()) << table << " no longer refuses DELETE";
+  }
 }
 
 TEST_F(LedgerGuards, MigrationsAreRecordedWithChecksumsAndRerunsAreNoOps) {

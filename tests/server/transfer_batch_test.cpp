@@ -39,6 +39,13 @@ class TransferBatch : public ServerTest {
     return server::ledger::book_transfers(connection, server().app().rules().config(), batch);
   }
   std::int64_t sql_int(const std::string& sql) { return server().connect().exec(sql).int64(0, 0); }
+  // Moves the created_at of the transfers `where` selects back by `by` (an interval). Transfers
+  // refuse UPDATE (0024), so this one statement runs with the session's triggers off: a replica
+  // session fires none, and only a superuser, as the tests connect, may be one.
+  static void age_transfers(server::db::Connection& connection, const std::string& by, const std::string& where) {
+    connection.exec("BEGIN; SET LOCAL session_replication_role = replica; UPDATE transfers SET created_at = created_at - interval '" +
+                    by + "' WHERE " + where + "; COMMIT");
+  }
   // Locks the sender's wallet on `holder` and submits the sender's transfer of 1 cent: its batch
   // is taken alone and waits on that lock until the holder commits.
   std::future<TransferReply> submit_held(server::ledger::TransferBatcher& batcher, server::db::Connection& holder,
@@ -177,15 +184,14 @@ TEST_F(TransferBatch, PerMinuteAndDailyLimitsCountTheBatchItselfAndEarlierBatche
 // The limits count a sender's transfers by time (transfer_senders_activity.sql): those that
 // have left the last minute no longer count against the minute's, and those made before the
 // local day began no longer count against the day's, whether some or all of them have left.
-// Transfers are aged here by moving their created_at back.
+// Transfers are aged here by moving their created_at back (age_transfers).
 TEST_F(TransferBatch, TransfersThatLeftTheMinuteOrTheDayCountNoMore) {
   const std::string a = server().create_member(member_uuid(1), "NN-1");
   server().create_member(member_uuid(2), "NN-2");
   server().fund(a, 30000000);
   auto connection = server().connect();
   const auto age = [&](const std::string& sender, const std::string& seqs, const std::string& by) {
-    connection.exec("UPDATE transfers SET created_at = created_at - interval '" + by + "' WHERE from_member_id = '" + sender +
-                    "' AND sender_seq IN (" + seqs + ")");
+    age_transfers(connection, by, "from_member_id = '" + sender + "' AND sender_seq IN (" + seqs + ")");
   };
   // The shipped rules: 5 transfers a minute, 50,000.00 MXN per transfer, 100,000.00 a day.
   std::vector<TransferCommand> first;
@@ -724,7 +730,7 @@ TEST_F(TransferBatch, ASenderQuietSinceBeforeTheMinuteAndTheDayHasOnlyItsLatestT
   const auto from_busy = command(busy, "NN-1", 10, "busy-1");
   ASSERT_EQ(code(server::ledger::book_transfers(connection, rules, {&from_quiet}).at(0)), "booked");
   ASSERT_EQ(code(server::ledger::book_transfers(connection, rules, {&from_busy}).at(0)), "booked");
-  connection.exec("UPDATE transfers SET created_at = created_at - interval '2 days' WHERE from_member_id = '" + quiet + "'");
+  age_transfers(connection, "2 days", "from_member_id = '" + quiet + "'");
   // On the plan the batch cached on this connection; the day began an hour ago.
   const auto probes_not_run = [&](const std::string& sender) {
     const auto rows = connection.exec(
