@@ -97,7 +97,8 @@ int main(int argc, char** argv) {
         if (!jobs::is_job(*settings.job)) throw std::runtime_error("no such job; known: " + jobs::job_names());
         const auto report_job = jobs::run(*settings.job, connection, settings.database_url, app.metrics(), app.rules(), jobs::unix_seconds(app.now()));
         std::cout << (report_job.ran ? report_job.json : R"({"ran":false,"reason":"another runner holds the job"})") << "\n";
-        return report_job.ran ? 0 : 3;
+        if (!report_job.ran) return 3;
+        return report_job.failed ? 4 : 0;
       }
       // Clients in step through sync swap in a new rules configuration when it is served.
       connection.run(sql::rules_version_record.name, sql::rules_version_record.text,

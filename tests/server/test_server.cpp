@@ -1,5 +1,7 @@
 #include "test_server.hpp"
 
+#include <sys/wait.h>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -109,6 +111,18 @@ std::string TestServer::create_member(const std::string& id, const std::string& 
          "', 'Socio " + number + "', '" + number + "@example.test', '" + market + "')");
   c.exec("INSERT INTO wallets (member_id, currency) VALUES ('" + id + "', '" + currency + "')");
   return id;
+}
+
+TestServer::JobCommand TestServer::run_job_command(const std::string& job) const {
+  const std::string command = std::string(NNW_SERVER_BINARY) + " --database-url='" + database_url_ + "' --job " + job + " 2>/dev/null";
+  FILE* pipe = popen(command.c_str(), "r");
+  JobCommand out;
+  if (pipe == nullptr) return out;
+  char buffer[4096];
+  while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) out.report = buffer;  // the last line is the report
+  const int status = pclose(pipe);
+  if (WIFEXITED(status)) out.exit_status = WEXITSTATUS(status);
+  return out;
 }
 
 void TestServer::fund(const std::string& member_id, std::int64_t amount_cents, const std::string& currency) {

@@ -64,6 +64,13 @@ class TestServer {
                             const std::string& currency = "MXN");
   // Credits a wallet through the public API: a service commission and the deposit job.
   void fund(const std::string& member_id, std::int64_t amount_cents, const std::string& currency = "MXN");
+  // Runs `nnw_server --job NAME` on this server's database, as cron would: its exit status
+  // and the last line of its stdout (the report), its log lines on stderr dropped.
+  struct JobCommand {
+    int exit_status = -1;  // -1: it did not exit normally
+    std::string report;
+  };
+  JobCommand run_job_command(const std::string& job) const;
 
  private:
   std::string database_url_;

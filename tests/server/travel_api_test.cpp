@@ -383,15 +383,9 @@ TEST_F(TravelApi, CloseJob_FromTheCommandLine_ClosesOnceAndReports) {
   ASSERT_EQ(create_campaign(R"({"id":"2026-S1","name":"S1","starts_at":"2026-01-01T06:00:00Z","ends_at":"2026-07-01T06:00:00Z"})").status, 201);
   ASSERT_EQ(post_events(kit("k-1", a_, "FULL_SKIN", "2026-02-01T10:00:00Z"), "k").status, 201);
   const auto run_job = [&] {
-    const std::string command = std::string(NNW_SERVER_BINARY) + " --database-url='" + server().database_url() +
-                                "' --job close-travel-campaigns 2>/dev/null";
-    FILE* pipe = popen(command.c_str(), "r");
-    std::string out;
-    char buffer[4096];
-    while (pipe != nullptr && std::fgets(buffer, sizeof buffer, pipe) != nullptr) out = buffer;  // the last line is the report
-    const int status = pipe != nullptr ? pclose(pipe) : -1;
-    EXPECT_EQ(status, 0) << out;
-    return out;
+    const auto run = server().run_job_command("close-travel-campaigns");
+    EXPECT_EQ(run.exit_status, 0) << run.report;
+    return run.report;
   };
   EXPECT_EQ(run_job(), "{\"job\":\"close-travel-campaigns\",\"campaigns_closed\":1,\"closed\":[{\"campaign_id\":\"2026-S1\",\"members\":1,\"qualifiers\":0}]}\n");
   EXPECT_EQ(run_job(), "{\"job\":\"close-travel-campaigns\",\"campaigns_closed\":0,\"closed\":[]}\n");

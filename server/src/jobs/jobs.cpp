@@ -8,6 +8,7 @@
 #include "incentives/loyalty.hpp"
 #include "incentives/travel_standings.hpp"
 #include "ledger/commissions.hpp"
+#include "ledger/verify.hpp"
 #include "nnw/rules/json_write.hpp"
 #include "nnw/server/sql.hpp"
 #include "notify/notify_jobs.hpp"
@@ -110,6 +111,29 @@ JobReport close_travel_campaigns(const JobInput& in) {
   return out;
 }
 
+// Reads the whole ledger in one snapshot and reports each check's count (db/queries/
+// ledger_verify.sql). It writes nothing, so it needs no lock: two runs read the same ledger.
+// Any count above 0 fails the run (exit status 4 from --job) and is logged as an error.
+JobReport verify_ledger(const JobInput& in) {
+  const auto verification = ledger::verify_ledger(in.connection);
+  const auto violated = verification.violated();
+  JobReport out{true, {}, !violated.empty()};
+  nnw::rules::json::Writer w(out.json);
+  w.begin_object().field("job", "verify-ledger").field("ok", violated.empty());
+  w.field("wallets", verification.wallets).field("entries", verification.entries);
+  w.field("total_cents", verification.total_cents).key("checks").begin_object();
+  for (const auto& [check, count] : verification.checks) w.field(check, count);
+  w.end_object().end_object();
+  in.metrics.count_job("verify-ledger", verification.entries);
+  in.metrics.record_ledger_checks(verification.checks);
+  boost::json::object found;
+  for (const auto& [check, count] : violated) found[check] = count;
+  log_event(violated.empty() ? LogLevel::info : LogLevel::error,
+            {{"job", "verify-ledger"}, {"ok", violated.empty()}, {"wallets", verification.wallets},
+             {"entries", verification.entries}, {"violations", std::move(found)}});
+  return out;
+}
+
 struct Job {
   std::string_view name;
   JobReport (*run)(const JobInput&);
@@ -120,6 +144,7 @@ constexpr std::array kJobs{
     Job{"expire-cashbacks", expire_cashbacks},
     Job{"record-loyalty", record_loyalty},
     Job{"close-travel-campaigns", close_travel_campaigns},
+    Job{"verify-ledger", verify_ledger},
     // Notifications (notify/notify_jobs.hpp). The sender is not single-runner: senders share
     // the outbox through SKIP LOCKED.
     Job{"notify-cashback-expiring",

@@ -13,7 +13,8 @@ namespace nnw::server::jobs {
 
 struct JobReport {
   bool ran = false;  // false: another runner holds the job's lock
-  std::string json;  // what the job changed
+  std::string json;  // what the job changed, or found
+  bool failed = false;  // the job ran and found something wrong (verify-ledger: a violation)
 };
 
 bool is_job(std::string_view name) noexcept;

@@ -85,6 +85,11 @@ void Metrics::count_job(std::string_view job, std::int64_t items) {
   total += items;
 }
 
+void Metrics::record_ledger_checks(std::span<const std::pair<std::string, std::int64_t>> checks) {
+  std::lock_guard lock(mutex_);
+  for (const auto& [check, count] : checks) ledger_checks_[check] = count;
+}
+
 std::string Metrics::render(const db::PoolStats& pool, std::int64_t in_flight) const {
   std::lock_guard lock(mutex_);
   std::string out;
@@ -118,6 +123,11 @@ std::string Metrics::render(const db::PoolStats& pool, std::int64_t in_flight) c
   append_header(out, "nnw_job_items_total", "counter", "Items processed by jobs run over HTTP.");
   for (const auto& [job, value] : jobs_) {
     out += "nnw_job_items_total{job=\"" + job + "\"} " + std::to_string(value.second) + "\n";
+  }
+  append_header(out, "nnw_ledger_violations", "gauge",
+                "What each check of the ledger found at this instance's last verify-ledger run (each must be 0).");
+  for (const auto& [check, count] : ledger_checks_) {
+    out += "nnw_ledger_violations{check=\"" + check + "\"} " + std::to_string(count) + "\n";
   }
   append_header(out, "nnw_transfer_batch_size", "histogram", "Transfers per database transaction of the transfer batcher.");
   append_histogram(out, "nnw_transfer_batch_size", "", kBatchSizeBuckets, transfer_batches_,

@@ -1,0 +1,133 @@
+-- Checks the whole ledger against itself and against the business tables, in one statement,
+-- so in one snapshot: it holds under load, not only at rest. Read only. One JSON object comes
+-- back: a few figures, and "violations", each a count that must be 0. Run by the verify-ledger
+-- job (server/src/ledger/verify.cpp) and, every few seconds under load, by the stress checker
+-- (tests/stress/lib/invariants.mjs).
+--
+-- The database refuses most of these at the write (0002-0024); this finds what a write it
+-- could not judge got wrong: an entry of the wrong amount for its transfer, a release without
+-- its decision. Three kinds of check:
+-- - each wallet against its own entries: the chain, the cached balance, never negative;
+-- - money in = money out, from the business tables rather than the entries (which would make
+--   the equation a tautology):
+--     Σ balances = Σ deposited commissions − Σ orders' wallet parts + Σ cancelled orders' wallet
+--                  parts − Σ withdrawals held (PENDIENTE, PAGADO) + Σ audited adjustments
+--   (transfers move money between wallets and add nothing), and each entry type's total
+--   against its business table;
+-- - object by object: every transfer, withdrawal, order, commission and adjustment has exactly
+--   the entries it should, of its amounts, in its members' wallets, and no entry of those
+--   types stands without its object (each counted as one entry missing or one too many).
+WITH e AS (
+  SELECT wallet_id, seq, amount_cents, balance_before_cents, balance_after_cents,
+         lag(balance_after_cents, 1, 0::bigint) OVER (PARTITION BY wallet_id ORDER BY seq) AS prev_after,
+         row_number() OVER (PARTITION BY wallet_id ORDER BY seq) AS n
+    FROM wallet_entries
+),
+per_wallet AS (
+  SELECT wallet_id, sum(amount_cents) AS total, max(seq) AS last_seq,
+         (array_agg(balance_after_cents ORDER BY seq DESC))[1] AS last_after
+    FROM e GROUP BY wallet_id
+),
+t AS (SELECT type, sum(amount_cents) AS total FROM wallet_entries GROUP BY type),
+money AS (
+  SELECT
+    (SELECT coalesce(sum(balance_cents), 0) FROM wallets) AS balances,
+    (SELECT coalesce(sum(amount_cents), 0) FROM commissions_with_status WHERE status = 'PAID') AS deposits,
+    (SELECT coalesce(sum(wallet_cents), 0) FROM orders) AS payments,
+    (SELECT coalesce(sum(wallet_cents), 0) FROM orders WHERE status = 'CANCELLED') AS refunds,
+    (SELECT coalesce(sum(amount_cents), 0) FROM withdrawals) AS held,
+    (SELECT coalesce(sum(amount_cents), 0) FROM withdrawals WHERE status IN ('RECHAZADO', 'CANCELADO')) AS released,
+    (SELECT coalesce(sum(amount_cents), 0) FROM withdrawals WHERE status = 'PAGADO') AS paid_out,
+    (SELECT coalesce(sum((details->>'amount_cents')::bigint), 0) FROM audit_log WHERE action = 'wallet.adjust') AS adjustments,
+    (SELECT coalesce(sum(amount_cents), 0) FROM transfers) AS transferred
+),
+-- The entries each object should have: (its id, the wallet, the type, the amount).
+expected AS (
+  SELECT x.id::text AS object_id, w.id AS wallet_id, 'TRANSFER_OUT' AS type, -x.amount_cents AS amount_cents
+    FROM transfers x JOIN wallets w ON w.member_id = x.from_member_id AND w.currency = x.currency
+  UNION ALL
+  SELECT x.id::text, w.id, 'TRANSFER_IN', x.amount_cents
+    FROM transfers x JOIN wallets w ON w.member_id = x.to_member_id AND w.currency = x.currency
+  UNION ALL
+  SELECT x.id::text, w.id, 'WITHDRAWAL_HOLD', -x.amount_cents
+    FROM withdrawals x JOIN wallets w ON w.member_id = x.member_id AND w.currency = x.currency
+  UNION ALL
+  SELECT x.id::text, w.id, 'WITHDRAWAL_RELEASE', x.amount_cents
+    FROM withdrawals x JOIN wallets w ON w.member_id = x.member_id AND w.currency = x.currency
+   WHERE x.status IN ('RECHAZADO', 'CANCELADO')
+  UNION ALL
+  SELECT x.id::text, w.id, 'ORDER_PAYMENT', -x.wallet_cents
+    FROM orders x JOIN wallets w ON w.member_id = x.member_id AND w.currency = x.currency
+   WHERE x.wallet_cents > 0
+  UNION ALL
+  SELECT x.id::text, w.id, 'ORDER_REFUND', x.wallet_cents
+    FROM orders x JOIN wallets w ON w.member_id = x.member_id AND w.currency = x.currency
+   WHERE x.wallet_cents > 0 AND x.status = 'CANCELLED'
+  UNION ALL
+  SELECT x.id::text, w.id, 'COMMISSION_DEPOSIT', x.amount_cents
+    FROM commissions_with_status x JOIN wallets w ON w.member_id = x.member_id AND w.currency = x.currency
+   WHERE x.status = 'PAID'
+  UNION ALL
+  SELECT a.details->>'entry_id', w.id, CASE WHEN (a.details->>'amount_cents')::bigint > 0
+                                            THEN 'ADJUSTMENT_CREDIT' ELSE 'ADJUSTMENT_DEBIT' END,
+         (a.details->>'amount_cents')::bigint
+    FROM audit_log a JOIN wallets w ON w.member_id::text = a.target
+   WHERE a.action = 'wallet.adjust'
+),
+-- The entries there are, named by the object they reference (an adjustment by its own id,
+-- which its audit row names).
+booked AS (
+  SELECT CASE WHEN type IN ('TRANSFER_OUT', 'TRANSFER_IN') THEN transfer_id::text
+              WHEN type IN ('WITHDRAWAL_HOLD', 'WITHDRAWAL_RELEASE') THEN withdrawal_id::text
+              WHEN type IN ('ORDER_PAYMENT', 'ORDER_REFUND') THEN order_id
+              WHEN type = 'COMMISSION_DEPOSIT' THEN commission_id::text
+              ELSE id::text END AS object_id,
+         wallet_id, type, amount_cents
+    FROM wallet_entries
+),
+unmatched AS (
+  SELECT type FROM (SELECT * FROM expected EXCEPT ALL SELECT * FROM booked) missing
+  UNION ALL
+  SELECT type FROM (SELECT * FROM booked EXCEPT ALL SELECT * FROM expected) surplus
+)
+SELECT json_build_object(
+  'wallets', (SELECT count(*) FROM wallets),
+  'entries', (SELECT count(*) FROM wallet_entries),
+  'total_cents', (SELECT balances FROM money),
+  'withdrawals_paid_cents', (SELECT paid_out FROM money),
+  'violations', json_build_object(
+    'chain_breaks', (SELECT count(*) FROM e WHERE balance_before_cents <> prev_after OR seq <> n
+                                               OR balance_after_cents <> balance_before_cents + amount_cents),
+    'balance_not_sum', (SELECT count(*) FROM wallets w LEFT JOIN per_wallet p ON p.wallet_id = w.id
+                         WHERE w.balance_cents <> coalesce(p.total, 0) OR w.balance_cents <> coalesce(p.last_after, 0)
+                            OR w.entry_count <> coalesce(p.last_seq, 0)),
+    'negative', (SELECT count(*) FROM wallets WHERE balance_cents < 0)
+              + (SELECT count(*) FROM wallet_entries WHERE balance_after_cents < 0 OR balance_before_cents < 0),
+    'conservation_off_cents', (SELECT balances - (deposits - payments + refunds - (held - released) + adjustments) FROM money),
+    'type_totals_off', (SELECT
+        (coalesce((SELECT total FROM t WHERE type = 'COMMISSION_DEPOSIT'), 0) <> deposits)::int
+      + (coalesce((SELECT total FROM t WHERE type = 'ORDER_PAYMENT'), 0) <> -payments)::int
+      + (coalesce((SELECT total FROM t WHERE type = 'ORDER_REFUND'), 0) <> refunds)::int
+      + (coalesce((SELECT total FROM t WHERE type = 'WITHDRAWAL_HOLD'), 0) <> -held)::int
+      + (coalesce((SELECT total FROM t WHERE type = 'WITHDRAWAL_RELEASE'), 0) <> released)::int
+      + (coalesce((SELECT total FROM t WHERE type = 'TRANSFER_OUT'), 0) <> -transferred)::int
+      + (coalesce((SELECT total FROM t WHERE type = 'TRANSFER_IN'), 0) <> transferred)::int
+      + (coalesce((SELECT sum(total) FROM t WHERE type IN ('ADJUSTMENT_CREDIT', 'ADJUSTMENT_DEBIT')), 0) <> adjustments)::int
+      FROM money),
+    -- A member's key took effect once: the debits a member asks for themself carry their key in
+    -- their own wallet (a credit carries its sender's key, and another sender may use the same).
+    'key_twice', (SELECT count(*) FROM (SELECT 1 FROM wallet_entries
+                                         WHERE idempotency_key IS NOT NULL
+                                           AND type IN ('TRANSFER_OUT', 'ORDER_PAYMENT', 'WITHDRAWAL_HOLD')
+                                         GROUP BY wallet_id, idempotency_key, type HAVING count(*) > 1) d),
+    'deposited_still_pending', (SELECT count(*) FROM commissions_pending p JOIN wallet_entries x
+                                 ON x.type = 'COMMISSION_DEPOSIT' AND x.commission_id = p.commission_id),
+    'entry_currency_off', (SELECT count(*) FROM wallet_entries x JOIN wallets w ON w.id = x.wallet_id
+                            WHERE x.currency <> w.currency),
+    'transfer_entries_unmatched', (SELECT count(*) FROM unmatched WHERE type IN ('TRANSFER_OUT', 'TRANSFER_IN')),
+    'withdrawal_entries_unmatched', (SELECT count(*) FROM unmatched WHERE type IN ('WITHDRAWAL_HOLD', 'WITHDRAWAL_RELEASE')),
+    'order_entries_unmatched', (SELECT count(*) FROM unmatched WHERE type IN ('ORDER_PAYMENT', 'ORDER_REFUND')),
+    'commission_entries_unmatched', (SELECT count(*) FROM unmatched WHERE type = 'COMMISSION_DEPOSIT'),
+    'adjustment_entries_unmatched', (SELECT count(*) FROM unmatched WHERE type IN ('ADJUSTMENT_CREDIT', 'ADJUSTMENT_DEBIT'))
+  )
+)
