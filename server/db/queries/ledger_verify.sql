@@ -85,10 +85,17 @@ booked AS (
          wallet_id, type, amount_cents
     FROM wallet_entries
 ),
+-- Each (object, wallet, type, amount) counted +1 per entry it should have and -1 per entry
+-- booked: what does not come to 0 is missing (above 0) or too many (below). One aggregate over
+-- both: EXCEPT ALL each way sorted them twice, and the whole statement took 123 and 119 s on
+-- 18.8 million entries against 101 and 105 s this way (interleaved, same answers).
 unmatched AS (
-  SELECT type FROM (SELECT * FROM expected EXCEPT ALL SELECT * FROM booked) missing
-  UNION ALL
-  SELECT type FROM (SELECT * FROM booked EXCEPT ALL SELECT * FROM expected) surplus
+  SELECT type, abs(sum(side)) AS entries
+    FROM (SELECT object_id, wallet_id, type, amount_cents, 1 AS side FROM expected
+          UNION ALL
+          SELECT object_id, wallet_id, type, amount_cents, -1 FROM booked) both_sides
+   GROUP BY object_id, wallet_id, type, amount_cents
+  HAVING sum(side) <> 0
 )
 SELECT json_build_object(
   'wallets', (SELECT count(*) FROM wallets),
@@ -124,10 +131,10 @@ SELECT json_build_object(
                                  ON x.type = 'COMMISSION_DEPOSIT' AND x.commission_id = p.commission_id),
     'entry_currency_off', (SELECT count(*) FROM wallet_entries x JOIN wallets w ON w.id = x.wallet_id
                             WHERE x.currency <> w.currency),
-    'transfer_entries_unmatched', (SELECT count(*) FROM unmatched WHERE type IN ('TRANSFER_OUT', 'TRANSFER_IN')),
-    'withdrawal_entries_unmatched', (SELECT count(*) FROM unmatched WHERE type IN ('WITHDRAWAL_HOLD', 'WITHDRAWAL_RELEASE')),
-    'order_entries_unmatched', (SELECT count(*) FROM unmatched WHERE type IN ('ORDER_PAYMENT', 'ORDER_REFUND')),
-    'commission_entries_unmatched', (SELECT count(*) FROM unmatched WHERE type = 'COMMISSION_DEPOSIT'),
-    'adjustment_entries_unmatched', (SELECT count(*) FROM unmatched WHERE type IN ('ADJUSTMENT_CREDIT', 'ADJUSTMENT_DEBIT'))
+    'transfer_entries_unmatched', (SELECT coalesce(sum(entries), 0)::bigint FROM unmatched WHERE type IN ('TRANSFER_OUT', 'TRANSFER_IN')),
+    'withdrawal_entries_unmatched', (SELECT coalesce(sum(entries), 0)::bigint FROM unmatched WHERE type IN ('WITHDRAWAL_HOLD', 'WITHDRAWAL_RELEASE')),
+    'order_entries_unmatched', (SELECT coalesce(sum(entries), 0)::bigint FROM unmatched WHERE type IN ('ORDER_PAYMENT', 'ORDER_REFUND')),
+    'commission_entries_unmatched', (SELECT coalesce(sum(entries), 0)::bigint FROM unmatched WHERE type = 'COMMISSION_DEPOSIT'),
+    'adjustment_entries_unmatched', (SELECT coalesce(sum(entries), 0)::bigint FROM unmatched WHERE type IN ('ADJUSTMENT_CREDIT', 'ADJUSTMENT_DEBIT'))
   )
 )
