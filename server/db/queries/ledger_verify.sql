@@ -37,42 +37,40 @@ money AS (
     (SELECT coalesce(sum(wallet_cents), 0) FROM orders WHERE status = 'CANCELLED') AS refunds,
     (SELECT coalesce(sum(amount_cents), 0) FROM withdrawals) AS held,
     (SELECT coalesce(sum(amount_cents), 0) FROM withdrawals WHERE status IN ('RECHAZADO', 'CANCELADO')) AS released,
-    (SELECT coalesce(sum(amount_cents), 0) FROM withdrawals WHERE status = 'PAGADO') AS paid_out,
     (SELECT coalesce(sum((details->>'amount_cents')::bigint), 0) FROM audit_log WHERE action = 'wallet.adjust') AS adjustments,
     (SELECT coalesce(sum(amount_cents), 0) FROM transfers) AS transferred
 ),
--- The entries each object should have: (its id, the wallet, the type, the amount).
+-- The entries each object should have: (its id, the wallet, the type, the amount), the wallet
+-- being its member's in its currency (an adjustment's is its wallet's; its member is the audit
+-- row's target, and one that is not a member id finds no wallet, so its entry counts unmatched).
 expected AS (
-  SELECT x.id::text AS object_id, w.id AS wallet_id, 'TRANSFER_OUT' AS type, -x.amount_cents AS amount_cents
-    FROM transfers x JOIN wallets w ON w.member_id = x.from_member_id AND w.currency = x.currency
-  UNION ALL
-  SELECT x.id::text, w.id, 'TRANSFER_IN', x.amount_cents
-    FROM transfers x JOIN wallets w ON w.member_id = x.to_member_id AND w.currency = x.currency
-  UNION ALL
-  SELECT x.id::text, w.id, 'WITHDRAWAL_HOLD', -x.amount_cents
-    FROM withdrawals x JOIN wallets w ON w.member_id = x.member_id AND w.currency = x.currency
-  UNION ALL
-  SELECT x.id::text, w.id, 'WITHDRAWAL_RELEASE', x.amount_cents
-    FROM withdrawals x JOIN wallets w ON w.member_id = x.member_id AND w.currency = x.currency
-   WHERE x.status IN ('RECHAZADO', 'CANCELADO')
-  UNION ALL
-  SELECT x.id::text, w.id, 'ORDER_PAYMENT', -x.wallet_cents
-    FROM orders x JOIN wallets w ON w.member_id = x.member_id AND w.currency = x.currency
-   WHERE x.wallet_cents > 0
-  UNION ALL
-  SELECT x.id::text, w.id, 'ORDER_REFUND', x.wallet_cents
-    FROM orders x JOIN wallets w ON w.member_id = x.member_id AND w.currency = x.currency
-   WHERE x.wallet_cents > 0 AND x.status = 'CANCELLED'
-  UNION ALL
-  SELECT x.id::text, w.id, 'COMMISSION_DEPOSIT', x.amount_cents
-    FROM commissions_with_status x JOIN wallets w ON w.member_id = x.member_id AND w.currency = x.currency
-   WHERE x.status = 'PAID'
-  UNION ALL
-  SELECT a.details->>'entry_id', w.id, CASE WHEN (a.details->>'amount_cents')::bigint > 0
-                                            THEN 'ADJUSTMENT_CREDIT' ELSE 'ADJUSTMENT_DEBIT' END,
-         (a.details->>'amount_cents')::bigint
-    FROM audit_log a JOIN wallets w ON w.member_id::text = a.target
-   WHERE a.action = 'wallet.adjust'
+  SELECT x.object_id, w.id AS wallet_id, x.type, x.amount_cents
+    FROM (SELECT id::text AS object_id, from_member_id AS member_id, currency, 'TRANSFER_OUT' AS type,
+                 -amount_cents AS amount_cents
+            FROM transfers
+          UNION ALL
+          SELECT id::text, to_member_id, currency, 'TRANSFER_IN', amount_cents FROM transfers
+          UNION ALL
+          SELECT id::text, member_id, currency, 'WITHDRAWAL_HOLD', -amount_cents FROM withdrawals
+          UNION ALL
+          SELECT id::text, member_id, currency, 'WITHDRAWAL_RELEASE', amount_cents
+            FROM withdrawals WHERE status IN ('RECHAZADO', 'CANCELADO')
+          UNION ALL
+          SELECT id::text, member_id, currency, 'ORDER_PAYMENT', -wallet_cents FROM orders WHERE wallet_cents > 0
+          UNION ALL
+          SELECT id::text, member_id, currency, 'ORDER_REFUND', wallet_cents
+            FROM orders WHERE wallet_cents > 0 AND status = 'CANCELLED'
+          UNION ALL
+          SELECT id::text, member_id, currency, 'COMMISSION_DEPOSIT', amount_cents
+            FROM commissions_with_status WHERE status = 'PAID'
+          UNION ALL
+          SELECT details->>'entry_id',
+                 CASE WHEN target ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN target::uuid END,
+                 NULL,
+                 CASE WHEN (details->>'amount_cents')::bigint > 0 THEN 'ADJUSTMENT_CREDIT' ELSE 'ADJUSTMENT_DEBIT' END,
+                 (details->>'amount_cents')::bigint
+            FROM audit_log WHERE action = 'wallet.adjust') x
+    JOIN wallets w ON w.member_id = x.member_id AND w.currency = coalesce(x.currency, w.currency)
 ),
 -- The entries there are, named by the object they reference (an adjustment by its own id,
 -- which its audit row names).
@@ -101,7 +99,6 @@ SELECT json_build_object(
   'wallets', (SELECT count(*) FROM wallets),
   'entries', (SELECT count(*) FROM wallet_entries),
   'total_cents', (SELECT balances FROM money),
-  'withdrawals_paid_cents', (SELECT paid_out FROM money),
   'violations', json_build_object(
     'chain_breaks', (SELECT count(*) FROM e WHERE balance_before_cents <> prev_after OR seq <> n
                                                OR balance_after_cents <> balance_before_cents + amount_cents),
