@@ -241,12 +241,19 @@ TEST_F(LedgerGuards, AWithdrawalKeepsItsRequestAndIsDecidedOnce) {
 }
 
 // An order changes once, CONFIRMED to CANCELLED (0024): what it cost and how it was paid stay.
+// A confirmed order of $100.00 paid outside the wallet, written by SQL; returns its id.
+std::string insert_order(server::db::Connection& c, const std::string& member, const std::string& key) {
+  return std::string(
+      c.exec("INSERT INTO orders (member_id, market, currency, period, cart_pv, subtotal_cents, discount_cents, "
+             "shipping_cents, total_cents, wallet_cents, external_cents, cashback_spend, rules_version, catalog_version, "
+             "preview, idempotency_key, placed_at) VALUES ('" + member + "', 'MX', 'MXN', '2026-12', 100, 10000, 0, 0, "
+             "10000, 0, 10000, 'NONE', 'v1', 1, '{}', '" + key + "', now()) RETURNING id").text(0, 0));
+}
+
 TEST_F(LedgerGuards, AnOrderIsCancelledOnceAndKeepsWhatItCost) {
   const std::string a = server().create_member(member_uuid(1), "NN-1");
   auto c = server().connect();
-  c.exec("INSERT INTO orders (member_id, market, currency, period, cart_pv, subtotal_cents, discount_cents, shipping_cents, "
-         "total_cents, wallet_cents, external_cents, cashback_spend, rules_version, catalog_version, preview, idempotency_key, "
-         "placed_at) VALUES ('" + a + "', 'MX', 'MXN', '2026-12', 100, 10000, 0, 0, 10000, 0, 10000, 'NONE', 'v1', 1, '{}', 'k', now())");
+  insert_order(c, a, "k");
   EXPECT_TRUE(mentions(refusal(c, "UPDATE orders SET wallet_cents = 10000, external_cents = 0"), "only CONFIRMED → CANCELLED is allowed"));
   EXPECT_TRUE(mentions(refusal(c, "UPDATE orders SET status = 'CANCELLED', cancelled_at = now(), cart_pv = 0"), "UPDATE refused"));
   EXPECT_EQ(refusal(c, "UPDATE orders SET status = 'CANCELLED', cancelled_at = now()"), "");
@@ -270,6 +277,82 @@ TEST_F(LedgerGuards, AnIdempotencyKeyTakesItsResponseOnceAndKeepsIt) {
             R"({"first":true})");
 }
 
+// A cashback moves only as checkout and the expiry job move it (0025): its value, member and
+// month never change, EXPIRED and REVOKED are final, and a discount spent on another order stands.
+TEST_F(LedgerGuards, ACashbackMovesOnlyAsItsRulesMoveIt) {
+  const std::string a = server().create_member(member_uuid(1), "NN-1");
+  auto c = server().connect();
+  const std::string crossing = insert_order(c, a, "crossing");
+  const std::string later = insert_order(c, a, "later");
+  const auto insert = [&](const std::string& period) {
+    return std::to_string(c.exec(
+        "INSERT INTO cashbacks (member_id, period, currency, value_cents, status, generated_by_order, expires_at, "
+        "rules_version, created_at, updated_at) VALUES ('" + a + "', '" + period + "', 'MXN', 356860, 'AVAILABLE', '" +
+        crossing + "', now() + interval '1 day', 'v1', now(), now()) RETURNING id").int64(0, 0));
+  };
+  const std::string where = " WHERE id = " + insert("2026-12");
+  EXPECT_TRUE(mentions(refusal(c, "UPDATE cashbacks SET value_cents = 999999" + where), "only its status changes"));
+  EXPECT_TRUE(mentions(refusal(c, "UPDATE cashbacks SET expires_at = now() + interval '1 year'" + where), "only its status changes"));
+  EXPECT_TRUE(mentions(refusal(c, "UPDATE cashbacks SET updated_at = now()" + where), "cannot go from AVAILABLE to AVAILABLE"));
+  // Spent on a later order, given back when that order is cancelled, spent on it again.
+  const std::string spend = "UPDATE cashbacks SET status = 'USED', used_by_order = '" + later + "'" + where;
+  EXPECT_EQ(refusal(c, spend), "");
+  EXPECT_TRUE(mentions(refusal(c, "UPDATE cashbacks SET used_by_order = '" + crossing + "'" + where), "cannot go from USED to USED"));
+  EXPECT_TRUE(mentions(refusal(c, "UPDATE cashbacks SET status = 'REVOKED', used_by_order = NULL" + where), "that discount stands"));
+  EXPECT_EQ(refusal(c, "UPDATE cashbacks SET status = 'AVAILABLE', used_by_order = NULL" + where), "");
+  EXPECT_EQ(refusal(c, spend), "");
+  EXPECT_EQ(refusal(c, "UPDATE cashbacks SET status = 'EXPIRED', used_by_order = NULL" + where), "");
+  EXPECT_TRUE(mentions(refusal(c, "UPDATE cashbacks SET status = 'AVAILABLE'" + where), "cannot go from EXPIRED to AVAILABLE"));
+  EXPECT_TRUE(mentions(refusal(c, "DELETE FROM cashbacks"), "cashbacks are never removed: DELETE refused"));
+  // Spent on the order that generated it: cancelling that order revokes it, for good.
+  const std::string own = " WHERE id = " + insert("2026-11");
+  EXPECT_EQ(refusal(c, "UPDATE cashbacks SET status = 'USED', used_by_order = '" + crossing + "'" + own), "");
+  EXPECT_EQ(refusal(c, "UPDATE cashbacks SET status = 'REVOKED', used_by_order = NULL" + own), "");
+  EXPECT_TRUE(mentions(refusal(c, "UPDATE cashbacks SET status = 'AVAILABLE'" + own), "cannot go from REVOKED to AVAILABLE"));
+  EXPECT_EQ(c.exec("SELECT string_agg(period || ':' || status || ':' || value_cents, ' ' ORDER BY period) FROM cashbacks").text(0, 0),
+            "2026-11:REVOKED:356860 2026-12:EXPIRED:356860");
+}
+
+// A loyalty reward goes PENDIENTE → ELEGIDA (chosen again as often as the member likes) →
+// ENTREGADA as chosen, and never changes after (0025).
+TEST_F(LedgerGuards, ALoyaltyRewardIsChosenThenDeliveredAsChosen) {
+  const std::string a = server().create_member(member_uuid(1), "NN-1");
+  auto c = server().connect();
+  const std::string where = " WHERE id = " + std::to_string(c.exec(
+      "INSERT INTO loyalty_rewards (member_id, period, earned_at) VALUES ('" + a + "', '2026-08', now()) RETURNING id").int64(0, 0));
+  EXPECT_TRUE(mentions(refusal(c, "UPDATE loyalty_rewards SET period = '2026-09'" + where), "keeps its member, month"));
+  EXPECT_TRUE(mentions(refusal(c, "UPDATE loyalty_rewards SET status = 'ENTREGADA', reward_id = 'kit', delivered_at = now()" + where),
+                       "is delivered as it was chosen"));
+  EXPECT_EQ(refusal(c, "UPDATE loyalty_rewards SET status = 'ELEGIDA', reward_id = 'kit', chosen_at = now()" + where), "");
+  EXPECT_TRUE(mentions(refusal(c, "UPDATE loyalty_rewards SET status = 'PENDIENTE', reward_id = NULL" + where), "never undone"));
+  EXPECT_EQ(refusal(c, "UPDATE loyalty_rewards SET reward_id = 'termo', chosen_at = now()" + where), "");
+  EXPECT_TRUE(mentions(refusal(c, "UPDATE loyalty_rewards SET status = 'ENTREGADA', reward_id = 'kit', delivered_at = now(), "
+                                  "delivered_by = 'admin'" + where), "is delivered as it was chosen"));
+  EXPECT_EQ(refusal(c, "UPDATE loyalty_rewards SET status = 'ENTREGADA', delivered_at = now(), delivered_by = 'admin'" + where), "");
+  EXPECT_TRUE(mentions(refusal(c, "UPDATE loyalty_rewards SET delivered_by = 'someone else'" + where), "was delivered: UPDATE refused"));
+  EXPECT_TRUE(mentions(refusal(c, "DELETE FROM loyalty_rewards"), "loyalty rewards are never removed: DELETE refused"));
+  EXPECT_EQ(c.exec("SELECT status || ':' || reward_id || ':' || delivered_by FROM loyalty_rewards").text(0, 0), "ENTREGADA:termo:admin");
+}
+
+// A confirmed authenticator keeps its secret and its last accepted time step only rises, so a
+// code is never accepted twice even if a statement tries to set the counter back (0025).
+TEST_F(LedgerGuards, AConfirmedAuthenticatorNeverAcceptsAUsedStepAgain) {
+  const std::string a = server().create_member(member_uuid(1), "NN-1");
+  auto c = server().connect();
+  c.exec("INSERT INTO totp_enrolments (member_id, secret_sealed, key_id) VALUES ('" + a + "', 'sealed-1', 'k1')");
+  const std::string where = " WHERE member_id = '" + a + "'";
+  // Before confirmation, enrolling again replaces the secret and its counter (totp_enrol.sql).
+  EXPECT_EQ(refusal(c, "UPDATE totp_enrolments SET secret_sealed = 'sealed-2', last_used_counter = -1" + where), "");
+  EXPECT_EQ(refusal(c, "UPDATE totp_enrolments SET last_used_counter = 100, confirmed_at = now()" + where), "");
+  EXPECT_TRUE(mentions(refusal(c, "UPDATE totp_enrolments SET last_used_counter = 99" + where), "never accepts a used time step"));
+  EXPECT_TRUE(mentions(refusal(c, "UPDATE totp_enrolments SET secret_sealed = 'sealed-3'" + where), "keeps its secret"));
+  EXPECT_TRUE(mentions(refusal(c, "UPDATE totp_enrolments SET confirmed_at = NULL" + where), "keeps its secret"));
+  EXPECT_EQ(refusal(c, "UPDATE totp_enrolments SET last_used_counter = 101" + where), "");
+  EXPECT_EQ(c.exec("SELECT secret_sealed || ':' || last_used_counter FROM totp_enrolments").text(0, 0), "sealed-2:101");
+  // A lost phone: the enrolment is removed and the member enrols afresh.
+  EXPECT_EQ(refusal(c, "DELETE FROM totp_enrolments" + where), "");
+}
+
 // TRUNCATE fires no row trigger: every table whose rows a trigger keeps from being deleted
 // needs its own refusal of TRUNCATE, or one statement empties it (0024 added the missing ones).
 TEST_F(LedgerGuards, EveryTableWhoseRowsAreNeverDeletedAlsoRefusesTruncate) {
@@ -288,7 +371,7 @@ TEST_F(LedgerGuards, EveryTableWhoseRowsAreNeverDeletedAlsoRefusesTruncate) {
     EXPECT_TRUE(mentions(refusal(c, "TRUNCATE " + table + " CASCADE"), "TRUNCATE refused")) << table;
   }
   for (const char* table : {"wallet_entries", "wallets", "commissions", "transfers", "withdrawals", "idempotency_keys",
-                            "orders", "audit_log", "member_changes", "travel_campaigns"}) {
+                            "orders", "audit_log", "member_changes", "travel_campaigns", "cashbacks", "loyalty_rewards"}) {
     EXPECT_NE(std::find(names.begin(), names.end(), table), names.end()) << table << " no longer refuses DELETE";
   }
 }
