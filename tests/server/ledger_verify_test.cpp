@@ -1,5 +1,5 @@
-// The verify-ledger job (db/queries/ledger_verify.sql): a ledger made by every kind of write
-// checks clean, and each of its checks finds the fault it is about, made by SQL with the
+// The verify-ledger job (db/queries/ledger_verify.sql): a ledger made by every kind of write,
+// with the shop's orders, cashbacks and loyalty reward it paid for, checks clean, and each of its checks finds the fault it is about, made by SQL with the
 // database's own guards switched off (rolled back after).
 #include <algorithm>
 #include <set>
@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ledger/verify.hpp"
+#include "nnw/rules/calendar.hpp"
 #include "test_server.hpp"
 
 namespace nnw::test_server {
@@ -21,7 +22,10 @@ class LedgerVerify : public ServerTest {
  protected:
   // A and B, with history of every kind: commissions deposited, a transfer each way, three
   // withdrawals (one cancelled, one paid, one rejected), an order paid partly from the wallet
-  // and cancelled, one paid from it in full, and an adjustment each way.
+  // and cancelled, one paid from it in full, and an adjustment each way. Then B's shop history
+  // (paid outside the wallet): an order on days 1-7 of four months in a row, the fourth
+  // crossing the cashback threshold (a loyalty reward, and a cashback), then one that spends
+  // the cashback and is cancelled, which restores it.
   void make_every_kind_of_history() {
     a = server().create_member(member_uuid(1), "NN-1");
     b = server().create_member(member_uuid(2), "NN-2");
@@ -44,16 +48,28 @@ class LedgerVerify : public ServerTest {
     buy(-1, "o-2");
     adjust(a, 700, "adj-1");
     adjust(b, -200, "adj-2");
+
+    for (const char* at : {"2026-08-03T18:00:00Z", "2026-09-03T18:00:00Z", "2026-10-03T18:00:00Z"}) {
+      pin(at);
+      buy(0, std::string("o-") + at);
+    }
+    pin("2026-11-03T18:00:00Z");
+    buy(0, "o-crossing", 9);  // 9 × 350 PV ≥ 2,930 PV
+    pin("2026-11-04T18:00:00Z");
+    const std::string spending = buy(0, "o-spending");
+    expect_ok({"POST", "/v1/orders/" + spending + "/cancel", "", member_token(b), "o-spending-c", {}});
   }
+
+  void pin(const char* utc) { server().app().pin_clock(*nnw::rules::parse_utc(utc)); }
 
   void adjust(const std::string& member, std::int64_t cents, const std::string& key) {
     const std::string body = R"({"member_id":")" + member + R"(","amount_cents":)" + std::to_string(cents) + R"(,"reason":"Ajuste"})";
     expect_created({"POST", "/v1/admin/adjustments", body, admin_token(), key, {}});
   }
 
-  // B buys one NN-OMEGA3, paying wallet_cents from the wallet (-1: all of it); the order's id.
-  std::string buy(std::int64_t wallet_cents, const std::string& key) {
-    const std::string lines = R"([{"sku":"NN-OMEGA3","quantity":1}])";
+  // B buys NN-OMEGA3, paying wallet_cents from the wallet (-1: all of it); the order's id.
+  std::string buy(std::int64_t wallet_cents, const std::string& key, int quantity = 1) {
+    const std::string lines = R"([{"sku":"NN-OMEGA3","quantity":)" + std::to_string(quantity) + "}]";
     const auto shown = server().call({"POST", "/v1/checkout/preview", R"({"lines":)" + lines + "}", member_token(b), {}, {}});
     EXPECT_EQ(shown.status, 200) << shown.body;
     const boost::json::value shown_json = shown.json();
@@ -89,6 +105,13 @@ TEST_F(LedgerVerify, ALedgerMadeByEveryKindOfWriteChecksClean) {
   EXPECT_EQ(verification.entries, c.exec("SELECT count(*) FROM wallet_entries").int64(0, 0));
   EXPECT_EQ(verification.entries, 16) << verification.json;  // 2 deposits, 4 transfer legs, 3 holds, 2 releases, 3 order entries, 2 adjustments
   EXPECT_EQ(verification.total_cents, balance(a) + balance(b));
+  // What the shop's checks read is there: orders with and without a discount, a cashback spent
+  // and given back, and a reward with its event.
+  EXPECT_EQ(c.exec("SELECT count(*) || ':' || count(*) FILTER (WHERE discount_cents > 0) FROM orders").text(0, 0), "7:1");
+  EXPECT_EQ(c.exec("SELECT status || ':' || (SELECT string_agg(type, ',' ORDER BY id) FROM cashback_events) FROM cashbacks")
+                .text(0, 0), "AVAILABLE:GENERATED,USED,RESTORED");
+  EXPECT_EQ(c.exec("SELECT count(*) FROM loyalty_rewards r JOIN loyalty_events e USING (member_id, period) "
+                   "WHERE e.type = 'REWARD' AND r.period = '2026-11'").int64(0, 0), 1);
 
   // Over HTTP (admin or service), with every check named and a gauge per check after it.
   const auto run = server().call({"POST", "/v1/jobs/verify-ledger", "", admin_token(), {}, {}});
@@ -115,8 +138,19 @@ TEST_F(LedgerVerify, EachCheckFindsTheFaultItIsAbout) {
        {"transfer_entries_unmatched", "type_totals_off"}},
       {"UPDATE withdrawals SET status = 'RECHAZADO', bank_reference = NULL, decision_reason = 'x' WHERE status = 'PAGADO'",
        {"withdrawal_entries_unmatched", "conservation_off_cents"}},
-      {"UPDATE orders SET wallet_cents = wallet_cents - 1, external_cents = external_cents + 1 WHERE status = 'CONFIRMED'",
+      {"UPDATE orders SET wallet_cents = wallet_cents - 1, external_cents = external_cents + 1 "
+       "WHERE status = 'CONFIRMED' AND wallet_cents > 0",
        {"order_entries_unmatched"}},
+      {"UPDATE order_lines SET unit_price_cents = unit_price_cents - 1, total_cents = total_cents - 1 "
+       "WHERE order_id = (SELECT id FROM orders WHERE status = 'CONFIRMED' AND wallet_cents > 0)",
+       {"order_off_its_preview", "order_off_its_lines"}},
+      {"UPDATE orders SET preview = jsonb_set(preview, '{lines,0,quantity}', '2') WHERE cart_pv = 3150",
+       {"order_off_its_preview"}},
+      {"UPDATE cashback_usage SET discount_cents = discount_cents - 1", {"cashback_off_its_order"}},
+      {"UPDATE cashbacks SET value_cents = value_cents + 1", {"cashback_off_its_order"}},
+      {"UPDATE cashbacks SET status = 'USED', used_by_order = (SELECT id FROM orders WHERE cart_pv = 3150)",
+       {"cashback_off_its_order", "cashback_off_its_events"}},
+      {"DELETE FROM loyalty_rewards", {"loyalty_reward_off_its_event"}},
       {"UPDATE commissions SET amount_cents = amount_cents + 1 WHERE id = (SELECT min(id) FROM commissions)",
        {"commission_entries_unmatched"}},
       {"UPDATE audit_log SET details = jsonb_set(details, '{amount_cents}', '701') WHERE action = 'wallet.adjust' "

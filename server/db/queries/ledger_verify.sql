@@ -16,7 +16,12 @@
 --   against its business table;
 -- - object by object: every transfer, withdrawal, order, commission and adjustment has exactly
 --   the entries it should, of its amounts, in its members' wallets, and no entry of those
---   types stands without its object (each counted as one entry missing or one too many).
+--   types stands without its object (each counted as one entry missing or one too many);
+-- - what the money paid for: each order is the rules module's preview it was booked from (the
+--   figures the member's cart showed: checkout refuses any that differ) and adds up from its
+--   lines; each cashback is what its crossing order made it, spent only on its member's orders,
+--   whose discount is its usage; each cashback's status is its last event's; each loyalty
+--   reward has its REWARD event and each event its reward.
 WITH e AS (
   SELECT wallet_id, seq, amount_cents, balance_before_cents, balance_after_cents,
          lag(balance_after_cents, 1, 0::bigint) OVER (PARTITION BY wallet_id ORDER BY seq) AS prev_after,
@@ -94,7 +99,28 @@ unmatched AS (
           SELECT object_id, wallet_id, type, amount_cents, -1 FROM booked) both_sides
    GROUP BY object_id, wallet_id, type, amount_cents
   HAVING sum(side) <> 0
-)
+),
+-- The preview's lines, numbered as order_lines number them (from 0).
+preview_lines AS (
+  SELECT o.id AS order_id, (p.n - 1)::integer AS line, p.l->>'sku' AS sku, (p.l->>'quantity')::integer AS quantity,
+         (p.l->>'unit_price_cents')::bigint AS unit_price_cents, (p.l->>'unit_pv')::integer AS unit_pv,
+         (p.l->>'discounted_units')::integer AS discounted_units, (p.l->>'discount_cents')::bigint AS discount_cents,
+         (p.l->>'total_cents')::bigint AS total_cents
+    FROM orders o CROSS JOIN LATERAL jsonb_array_elements(o.preview->'lines') WITH ORDINALITY AS p (l, n)
+),
+lines_off_preview AS (
+  SELECT DISTINCT coalesce(b.order_id, p.order_id) AS order_id
+    FROM order_lines b FULL JOIN preview_lines p ON p.order_id = b.order_id AND p.line = b.line
+   WHERE (b.sku, b.quantity, b.unit_price_cents, b.unit_pv, b.discounted_units, b.discount_cents, b.total_cents)
+         IS DISTINCT FROM (p.sku, p.quantity, p.unit_price_cents, p.unit_pv, p.discounted_units, p.discount_cents, p.total_cents)
+),
+line_sums AS (
+  SELECT order_id, sum(quantity::bigint * unit_price_cents) AS subtotal_cents, sum(discount_cents) AS discount_cents,
+         sum(quantity::bigint * unit_pv) AS pv, sum(total_cents) AS total_cents,
+         count(*) FILTER (WHERE total_cents <> quantity::bigint * unit_price_cents - discount_cents) AS lines_off
+    FROM order_lines GROUP BY order_id
+),
+usage_sums AS (SELECT order_id, sum(discount_cents) AS discount_cents FROM cashback_usage GROUP BY order_id)
 SELECT json_build_object(
   'wallets', (SELECT count(*) FROM wallets),
   'entries', (SELECT count(*) FROM wallet_entries),
@@ -132,6 +158,46 @@ SELECT json_build_object(
     'withdrawal_entries_unmatched', (SELECT coalesce(sum(entries), 0)::bigint FROM unmatched WHERE type IN ('WITHDRAWAL_HOLD', 'WITHDRAWAL_RELEASE')),
     'order_entries_unmatched', (SELECT coalesce(sum(entries), 0)::bigint FROM unmatched WHERE type IN ('ORDER_PAYMENT', 'ORDER_REFUND')),
     'commission_entries_unmatched', (SELECT coalesce(sum(entries), 0)::bigint FROM unmatched WHERE type = 'COMMISSION_DEPOSIT'),
-    'adjustment_entries_unmatched', (SELECT coalesce(sum(entries), 0)::bigint FROM unmatched WHERE type IN ('ADJUSTMENT_CREDIT', 'ADJUSTMENT_DEBIT'))
+    'adjustment_entries_unmatched', (SELECT coalesce(sum(entries), 0)::bigint FROM unmatched WHERE type IN ('ADJUSTMENT_CREDIT', 'ADJUSTMENT_DEBIT')),
+    -- Orders whose booked figures or lines are not the preview they were booked from.
+    'order_off_its_preview', (SELECT count(*) FROM orders o
+                               WHERE (o.period, o.currency, o.cart_pv, o.subtotal_cents, o.discount_cents, o.shipping_cents,
+                                      o.total_cents, o.cashback_spend, o.rules_version)
+                                     IS DISTINCT FROM (o.preview->>'period', o.preview->>'currency', (o.preview->>'cart_pv')::bigint,
+                                                       (o.preview->>'subtotal_cents')::bigint, (o.preview->>'discount_cents')::bigint,
+                                                       (o.preview->>'shipping_cents')::bigint, (o.preview->>'total_cents')::bigint,
+                                                       o.preview->>'cashback_spend', o.preview->>'rules_version')
+                                  OR o.id IN (SELECT order_id FROM lines_off_preview)),
+    -- Orders whose subtotal, discount, PV or total do not add up from their lines, or with a
+    -- line whose total is not its units at their price less its discount.
+    'order_off_its_lines', (SELECT count(*) FROM orders o LEFT JOIN line_sums s ON s.order_id = o.id
+                             WHERE s.order_id IS NULL OR s.lines_off > 0
+                                OR (s.subtotal_cents, s.discount_cents, s.pv, s.total_cents + o.shipping_cents)
+                                   <> (o.subtotal_cents, o.discount_cents, o.cart_pv, o.total_cents)),
+    -- A discount is cashback spent: an order's discount is the usage it recorded. A cashback is
+    -- what its crossing order's preview made it, for that order's member and month, and one
+    -- marked USED was spent on a confirmed order of its member that spends a cashback.
+    'cashback_off_its_order', (SELECT count(*) FROM orders o LEFT JOIN usage_sums u ON u.order_id = o.id
+                                WHERE coalesce(u.discount_cents, 0) <> o.discount_cents)
+                            + (SELECT count(*) FROM cashbacks c JOIN orders o ON o.id = c.generated_by_order
+                                WHERE (c.member_id, c.period, c.currency, c.value_cents, true)
+                                      IS DISTINCT FROM (o.member_id, o.period, o.currency,
+                                                        (o.preview->>'cashback_generated_cents')::bigint,
+                                                        (o.preview->>'unlocks_cashback')::boolean))
+                            + (SELECT count(*) FROM cashbacks c LEFT JOIN orders o ON o.id = c.used_by_order
+                                WHERE c.status = 'USED' AND (o.id IS NULL OR o.status <> 'CONFIRMED'
+                                                             OR o.cashback_spend = 'NONE' OR o.member_id <> c.member_id)),
+    -- A cashback's status is what its last event made it.
+    'cashback_off_its_events', (SELECT count(*) FROM cashbacks c
+                                 LEFT JOIN LATERAL (SELECT type FROM cashback_events e WHERE e.cashback_id = c.id
+                                                     ORDER BY e.id DESC LIMIT 1) last ON true
+                                 WHERE c.status IS DISTINCT FROM CASE last.type WHEN 'GENERATED' THEN 'AVAILABLE'
+                                                                                WHEN 'RESTORED' THEN 'AVAILABLE'
+                                                                                ELSE last.type END),
+    -- One reward per REWARD event (member, month), and none without one.
+    'loyalty_reward_off_its_event', (SELECT count(*) FROM loyalty_rewards r
+                                      FULL JOIN (SELECT DISTINCT member_id, period FROM loyalty_events WHERE type = 'REWARD') e
+                                        ON e.member_id = r.member_id AND e.period = r.period
+                                      WHERE r.id IS NULL OR e.member_id IS NULL)
   )
 )
