@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <thread>
 
+#include "ledger/verify.hpp"
 #include "nnw/rules/calendar.hpp"
 #include "test_server.hpp"
 
@@ -28,6 +29,17 @@ class CheckoutApi : public ServerTest {
     ASSERT_EQ(imported.status, 200) << imported.body;
     member = server().create_member(member_uuid(1), "NN-1");
     server().fund(member, 5000000);
+  }
+
+  // Whatever a test did through the API, its books end consistent: every order is its preview
+  // and its lines, every cashback its order's and its events', every reward its event's.
+  void TearDown() override {
+    if (!HasFatalFailure()) {
+      auto c = server().connect();
+      const auto verification = server::ledger::verify_ledger(c);
+      EXPECT_TRUE(verification.violated().empty()) << verification.json;
+    }
+    ServerTest::TearDown();
   }
 
   void pin(const char* utc) { server().app().pin_clock(*nnw::rules::parse_utc(utc)); }
