@@ -367,8 +367,12 @@ test('the web app, end to end in Chromium', { timeout: 150000 }, async (t) => {
   await t.test('a loyalty reward: the member chooses it, an admin delivers it, the member sees it', async () => {
     await bruno.click('nav a[data-route=puntos]');
     await bruno.waitForSelector('#loyalty-points');
-    // Four earning months make a reward; the demo has none, so one is written as the server would.
-    await stack.sql("INSERT INTO loyalty_rewards (member_id, period, earned_at) VALUES ('00000000-0000-4000-8000-000000001001', '2026-08', now())");
+    // Four earning months make a reward; the demo has none, so one is written as the server
+    // would: its REWARD event and the reward (the ledger check below finds one without the other).
+    await stack.sql(`INSERT INTO loyalty_events (member_id, type, period, points_before, points_after, consecutive_months, at)
+                     VALUES ('00000000-0000-4000-8000-000000001001', 'REWARD', '2026-08', 75, 100, 4, now());
+                     INSERT INTO loyalty_rewards (member_id, period, earned_at)
+                     VALUES ('00000000-0000-4000-8000-000000001001', '2026-08', now())`);
     const pendingReward = '#loyalty-rewards li[data-status="PENDIENTE"]';
     await bruno.waitForSelector(pendingReward, { timeout: 10000 });
     await bruno.selectOption(`${pendingReward} select`, 'SET_SKIN_CARE');
@@ -383,6 +387,37 @@ test('the web app, end to end in Chromium', { timeout: 150000 }, async (t) => {
     await admin.click(`${row} button`);
     await admin.waitForSelector('#admin-rewards li[data-member="NN-1001"][data-status="ENTREGADA"]');
     await bruno.waitForSelector('#loyalty-rewards li[data-status="ENTREGADA"]', { timeout: 10000 });
+  });
+
+  await t.test('the back office checks the ledger, and names what a fault breaks', async () => {
+    const admin = contexts.admin.page;
+    const checks = Object.keys((await (await fetch(`${stack.baseUrl}/v1/jobs/verify-ledger`, { method: 'POST',
+      headers: { authorization: `Bearer ${await stack.login({ role: 'admin' })}` } })).json()).checks).length;
+    assert.ok(checks >= 18);
+    await admin.click('#ledger-check-run');
+    await admin.waitForSelector('#ledger-check-ok');
+    assert.match(await admin.textContent('#ledger-check-ok'),
+      new RegExp(`^El libro cuadra: ${checks} verificaciones en 0 sobre \\d+ billeteras y [\\d,]+ movimientos\\.$`));
+    // A wallet's balance moved by SQL with the database's guards off (no write can do it), then
+    // put back: the check names both checks it breaks, in Spanish.
+    const move = (by) => stack.sql(`SET LOCAL session_replication_role = replica;
+      UPDATE wallets SET balance_cents = balance_cents ${by} WHERE member_id = '00000000-0000-4000-8000-000000001004'`);
+    await move('+ 1');
+    try {
+      await admin.click('#ledger-check-run');
+      await admin.waitForSelector('#ledger-check-failed');
+      assert.match(await admin.textContent('#ledger-check-failed'), new RegExp(`^2 de ${checks} verificaciones encontraron diferencias`));
+      assert.equal(await admin.textContent('#ledger-check-failed li[data-check="balance_not_sum"]'),
+        'Billeteras cuyo saldo no es la suma de sus movimientos: 1');
+      assert.equal(await admin.textContent('#ledger-check-failed li[data-check="conservation_off_cents"]'),
+        'Descuadre, en centavos, entre los saldos y las operaciones que los movieron: 1');
+      await admin.locator('#admin-ledger').screenshot({ path: path.join(artifacts, 'ledger-check-failed-1280.png') });
+    } finally {
+      await move('- 1');
+    }
+    await admin.click('#ledger-check-run');
+    await admin.waitForSelector('#ledger-check-ok');
+    assert.deepEqual(contexts.admin.errors, []);
   });
 
   await t.test("a US member's cart is in dollars and equals the server's preview", async () => {

@@ -1,5 +1,6 @@
 // Back office (admin): the withdrawals queue, commissions and the deposit job, NN Travel
-// campaigns with promo windows, loyalty reward delivery, and reports with a chart.
+// campaigns with promo windows, loyalty reward delivery, reports with a chart, and the
+// ledger's check (the verify-ledger job).
 import { h, field, announce } from '../dom.js';
 import { api, get, post, setToken, getToken } from '../api.js';
 import { formatMoney, formatDate, formatDateTime, parseMoney } from '../money.js';
@@ -181,8 +182,57 @@ function reportsSection() {
       h('button', { type: 'button', onclick: () => download('/v1/admin/reports/loyalty-rewards?format=csv', 'recompensas.csv') }, 'Recompensas CSV'))), load };
 }
 
+// What each check of verify-ledger counts (docs/server.md, "Jobs"), for the back office.
+const LEDGER_CHECKS = {
+  chain_breaks: 'Movimientos que no continúan la cadena de su billetera',
+  balance_not_sum: 'Billeteras cuyo saldo no es la suma de sus movimientos',
+  negative: 'Saldos o movimientos negativos',
+  conservation_off_cents: 'Descuadre, en centavos, entre los saldos y las operaciones que los movieron',
+  type_totals_off: 'Tipos de movimiento cuyo total no cuadra con sus operaciones',
+  key_twice: 'Claves de idempotencia que tuvieron efecto dos veces',
+  deposited_still_pending: 'Comisiones depositadas que siguen pendientes',
+  entry_currency_off: 'Movimientos en otra moneda que su billetera',
+  transfer_entries_unmatched: 'Movimientos de transferencias que faltan o sobran',
+  withdrawal_entries_unmatched: 'Movimientos de retiros que faltan o sobran',
+  order_entries_unmatched: 'Movimientos de pedidos que faltan o sobran',
+  commission_entries_unmatched: 'Movimientos de comisiones que faltan o sobran',
+  adjustment_entries_unmatched: 'Movimientos de ajustes que faltan o sobran',
+  order_off_its_preview: 'Pedidos distintos de la vista previa con la que se cobraron',
+  order_off_its_lines: 'Pedidos cuyos totales no suman sus líneas',
+  cashback_off_its_order: 'Cashback que no cuadra con sus pedidos',
+  cashback_off_its_events: 'Cashback cuyo estado no es el de su último evento',
+  loyalty_reward_off_its_event: 'Recompensas de lealtad sin su evento, o eventos sin su recompensa',
+};
+
+// Runs the ledger's check on demand: it reads every movement, so it is a button, not a load.
+function ledgerSection() {
+  const result = h('div', { id: 'ledger-check', role: 'status', 'aria-live': 'polite' });
+  const button = h('button', { type: 'button', id: 'ledger-check-run', onclick: async () => {
+    button.disabled = true;
+    result.replaceChildren(h('p', { class: 'muted' }, 'Revisando el libro…'));
+    const report = await write(() => api('POST', '/v1/jobs/verify-ledger'));
+    button.disabled = false;
+    if (!report) { result.replaceChildren(); return; }
+    const checks = Object.entries(report.checks);
+    const failed = checks.filter(([, count]) => count !== 0);
+    const read = `${report.wallets.toLocaleString('es-MX')} billeteras y ${report.entries.toLocaleString('es-MX')} movimientos`;
+    if (failed.length === 0) {
+      result.replaceChildren(h('p', { class: 'ok', id: 'ledger-check-ok' },
+        `El libro cuadra: ${checks.length} verificaciones en 0 sobre ${read}.`));
+      return;
+    }
+    result.replaceChildren(h('div', { class: 'error', id: 'ledger-check-failed' },
+      h('p', {}, `${failed.length} de ${checks.length} verificaciones encontraron diferencias en ${read}:`),
+      h('ul', {}, failed.map(([check, count]) => h('li', { dataset: { check } },
+        `${LEDGER_CHECKS[check] ?? check}: ${count.toLocaleString('es-MX')}`)))));
+  } }, 'Revisar el libro');
+  return { el: section('Libro mayor', 'admin-ledger',
+    h('p', { class: 'muted' }, 'Revisa que cada saldo, movimiento, pedido y cashback cuadre con las operaciones que lo originaron.'),
+    button, result) };
+}
+
 export function adminView() {
-  const parts = [withdrawalsSection(), commissionsSection(), campaignsSection(), rewardsSection(), reportsSection()];
+  const parts = [withdrawalsSection(), commissionsSection(), campaignsSection(), rewardsSection(), reportsSection(), ledgerSection()];
   return {
     el: h('div', { class: 'admin' }, parts.map((p) => p.el)),
     title: 'Back office',
