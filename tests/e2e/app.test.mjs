@@ -407,8 +407,10 @@ test('the web app, end to end in Chromium', { timeout: 150000 }, async (t) => {
       await admin.click('#ledger-check-run');
       await admin.waitForSelector('#ledger-check-failed');
       assert.match(await admin.textContent('#ledger-check-failed'), new RegExp(`^2 de ${checks} verificaciones encontraron diferencias`));
-      assert.equal(await admin.textContent('#ledger-check-failed li[data-check="balance_not_sum"]'),
+      assert.equal(await admin.textContent('#ledger-check-failed li[data-check="balance_not_sum"] .check'),
         'Billeteras cuyo saldo no es la suma de sus movimientos: 1');
+      // Which wallet: the report names it by its member's number.
+      assert.equal(await admin.textContent('#ledger-check-failed li[data-check="balance_not_sum"] .examples'), 'Ejemplos: NN-1004');
       assert.equal(await admin.textContent('#ledger-check-failed li[data-check="conservation_off_cents"]'),
         'Descuadre, en centavos, entre los saldos y las operaciones que los movieron: 1');
       await admin.locator('#admin-ledger').screenshot({ path: path.join(artifacts, 'ledger-check-failed-1280.png') });

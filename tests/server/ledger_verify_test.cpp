@@ -101,6 +101,7 @@ TEST_F(LedgerVerify, ALedgerMadeByEveryKindOfWriteChecksClean) {
   auto c = server().connect();
   const auto verification = server::ledger::verify_ledger(c);
   EXPECT_TRUE(verification.violated().empty()) << verification.json;
+  EXPECT_TRUE(verification.examples.empty()) << verification.json;
   EXPECT_EQ(verification.wallets, 2);
   EXPECT_EQ(verification.entries, c.exec("SELECT count(*) FROM wallet_entries").int64(0, 0));
   EXPECT_EQ(verification.entries, 16) << verification.json;  // 2 deposits, 4 transfer legs, 3 holds, 2 releases, 3 order entries, 2 adjustments
@@ -132,38 +133,42 @@ TEST_F(LedgerVerify, EachCheckFindsTheFaultItIsAbout) {
   struct Fault {
     const char* sql;
     std::vector<std::string> found_by;
+    std::string named_as;  // how the first check's examples name the fault (the start of a label)
   };
   const std::vector<Fault> faults = {
       {"UPDATE transfers SET amount_cents = amount_cents - 1 WHERE id = (SELECT min(id) FROM transfers)",
-       {"transfer_entries_unmatched", "type_totals_off"}},
+       {"transfer_entries_unmatched", "type_totals_off"}, "TRANSFER_IN of "},
       {"UPDATE withdrawals SET status = 'RECHAZADO', bank_reference = NULL, decision_reason = 'x' WHERE status = 'PAGADO'",
-       {"withdrawal_entries_unmatched", "conservation_off_cents"}},
+       {"withdrawal_entries_unmatched", "conservation_off_cents"}, "WITHDRAWAL_RELEASE of "},
       {"UPDATE orders SET wallet_cents = wallet_cents - 1, external_cents = external_cents + 1 "
        "WHERE status = 'CONFIRMED' AND wallet_cents > 0",
-       {"order_entries_unmatched"}},
+       {"order_entries_unmatched"}, "ORDER_PAYMENT of "},
       {"UPDATE order_lines SET unit_price_cents = unit_price_cents - 1, total_cents = total_cents - 1 "
        "WHERE order_id = (SELECT id FROM orders WHERE status = 'CONFIRMED' AND wallet_cents > 0)",
-       {"order_off_its_preview", "order_off_its_lines"}},
+       {"order_off_its_preview", "order_off_its_lines"}, "order "},
       {"UPDATE orders SET preview = jsonb_set(preview, '{lines,0,quantity}', '2') WHERE cart_pv = 3150",
-       {"order_off_its_preview"}},
-      {"UPDATE cashback_usage SET discount_cents = discount_cents - 1", {"cashback_off_its_order"}},
-      {"UPDATE cashbacks SET value_cents = value_cents + 1", {"cashback_off_its_order"}},
+       {"order_off_its_preview"}, "order "},
+      {"UPDATE cashback_usage SET discount_cents = discount_cents - 1", {"cashback_off_its_order"}, "order "},
+      {"UPDATE cashbacks SET value_cents = value_cents + 1", {"cashback_off_its_order"}, "cashback "},
       {"UPDATE cashbacks SET status = 'USED', used_by_order = (SELECT id FROM orders WHERE cart_pv = 3150)",
-       {"cashback_off_its_order", "cashback_off_its_events"}},
-      {"DELETE FROM loyalty_rewards", {"loyalty_reward_off_its_event"}},
+       {"cashback_off_its_order", "cashback_off_its_events"}, "cashback "},
+      {"DELETE FROM loyalty_rewards", {"loyalty_reward_off_its_event"}, "NN-2 2026-11"},
       {"UPDATE commissions SET amount_cents = amount_cents + 1 WHERE id = (SELECT min(id) FROM commissions)",
-       {"commission_entries_unmatched"}},
+       {"commission_entries_unmatched"}, "COMMISSION_DEPOSIT of "},
       {"UPDATE audit_log SET details = jsonb_set(details, '{amount_cents}', '701') WHERE action = 'wallet.adjust' "
        "AND (details->>'amount_cents')::bigint = 700",
-       {"adjustment_entries_unmatched"}},
-      {"UPDATE wallets SET balance_cents = balance_cents + 1 WHERE id = (SELECT min(id) FROM wallets)", {"balance_not_sum"}},
+       {"adjustment_entries_unmatched"}, "ADJUSTMENT_CREDIT of "},
+      {"UPDATE wallets SET balance_cents = balance_cents + 1 WHERE id = (SELECT min(id) FROM wallets)", {"balance_not_sum"},
+       "NN-1"},
       {"UPDATE wallet_entries SET balance_before_cents = balance_before_cents + 1, balance_after_cents = balance_after_cents + 1 "
        "WHERE seq = 2",
-       {"chain_breaks"}},
-      {"UPDATE wallet_entries SET currency = 'USD' WHERE id = (SELECT min(id) FROM wallet_entries)", {"entry_currency_off"}},
-      {"UPDATE wallet_entries SET idempotency_key = 'the-same' WHERE type = 'WITHDRAWAL_HOLD'", {"key_twice"}},
+       {"chain_breaks"}, "NN-1 #2"},
+      {"UPDATE wallet_entries SET currency = 'USD' WHERE id = (SELECT min(id) FROM wallet_entries)", {"entry_currency_off"},
+       "NN-1 #1 USD"},
+      {"UPDATE wallet_entries SET idempotency_key = 'the-same' WHERE type = 'WITHDRAWAL_HOLD'", {"key_twice"},
+       "NN-1 WITHDRAWAL_HOLD the-same"},
       {"INSERT INTO commissions_pending SELECT min(commission_id) FROM wallet_entries WHERE type = 'COMMISSION_DEPOSIT'",
-       {"deposited_still_pending"}},
+       {"deposited_still_pending"}, "commission "},
   };
   auto c = server().connect();
   std::set<std::string> found;
@@ -179,6 +184,19 @@ TEST_F(LedgerVerify, EachCheckFindsTheFaultItIsAbout) {
                                       [&](const auto& named_check) { return named_check.first == check; });
       ASSERT_NE(named, verification.checks.end()) << "no check named " << check;
       EXPECT_NE(named->second, 0) << fault.sql << " was not found by " << check << ": " << verification.json;
+    }
+    // The report names what it found: a few labels per check, the fault's among them.
+    const auto examples = std::find_if(verification.examples.begin(), verification.examples.end(),
+                                       [&](const auto& e) { return e.first == fault.found_by.front(); });
+    ASSERT_NE(examples, verification.examples.end()) << fault.sql << ": " << verification.json;
+    EXPECT_LE(examples->second.size(), 5u);
+    EXPECT_TRUE(std::any_of(examples->second.begin(), examples->second.end(),
+                            [&](const std::string& label) { return label.rfind(fault.named_as, 0) == 0; }))
+        << fault.sql << " is not named \"" << fault.named_as << "…\": " << verification.json;
+    const auto violated = verification.violated();
+    for (const auto& [check, labels] : verification.examples) {
+      EXPECT_TRUE(std::any_of(violated.begin(), violated.end(), [&](const auto& v) { return v.first == check; }))
+          << check << " has examples but found nothing";
     }
   }
   for (const auto& [check, count] : verification.checks) {
@@ -207,6 +225,7 @@ TEST_F(LedgerVerify, TheCommandLineExitsWith4WhenACheckFails) {
   EXPECT_NE(report.find("\"ok\":false"), std::string::npos) << report;
   // Both its legs are missing at the recorded amount, and both booked legs are too many.
   EXPECT_NE(report.find("\"transfer_entries_unmatched\":4"), std::string::npos) << report;
+  EXPECT_NE(report.find("\"transfer_entries_unmatched\":[\"TRANSFER_IN of "), std::string::npos) << report;
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 -- Checks the whole ledger against itself and against the business tables, in one statement,
 -- so in one snapshot: it holds under load, not only at rest. Read only. One JSON object comes
--- back: a few figures, and "violations", each a count that must be 0. Run by the verify-ledger
+-- back: a few figures; "violations", each a count that must be 0; and "examples", for each check
+-- that is not 0, the labels of its first five faults (which member, order or cashback). Run by the verify-ledger
 -- job (server/src/ledger/verify.cpp) and, every few seconds under load, by the stress checker
 -- (tests/stress/lib/invariants.mjs).
 --
@@ -93,7 +94,7 @@ booked AS (
 -- both: EXCEPT ALL each way sorted them twice, and the whole statement took 123 and 119 s on
 -- 18.8 million entries against 101 and 105 s this way (interleaved, same answers).
 unmatched AS (
-  SELECT type, abs(sum(side)) AS entries
+  SELECT object_id, type, abs(sum(side)) AS entries
     FROM (SELECT object_id, wallet_id, type, amount_cents, 1 AS side FROM expected
           UNION ALL
           SELECT object_id, wallet_id, type, amount_cents, -1 FROM booked) both_sides
@@ -121,83 +122,154 @@ line_sums AS (
     FROM order_lines GROUP BY order_id
 ),
 usage_sums AS (SELECT order_id, sum(discount_cents) AS discount_cents FROM cashback_usage GROUP BY order_id)
+,
+-- What each check found, one row per fault with a label that names it for a person: a wallet by
+-- its member's number ("NN-1004", its entry "NN-1004 #3"), an order or a cashback by its id, an
+-- object's entries by their type and object ("TRANSFER_OUT of 17"). The report counts these
+-- rows and shows the first few.
+chain_broken AS (
+  SELECT wallet_id, '#' || seq AS what FROM e
+   WHERE balance_before_cents <> prev_after OR seq <> n OR balance_after_cents <> balance_before_cents + amount_cents
+),
+balance_off AS (
+  SELECT w.id AS wallet_id, '' AS what FROM wallets w LEFT JOIN per_wallet p ON p.wallet_id = w.id
+   WHERE w.balance_cents <> coalesce(p.total, 0) OR w.balance_cents <> coalesce(p.last_after, 0)
+      OR w.entry_count <> coalesce(p.last_seq, 0)
+),
+negatives AS (
+  SELECT id AS wallet_id, '' AS what FROM wallets WHERE balance_cents < 0
+  UNION ALL
+  SELECT wallet_id, '#' || seq FROM wallet_entries WHERE balance_after_cents < 0 OR balance_before_cents < 0
+),
+-- Each entry type's total against its business table's (adjustments, credit and debit, as one).
+type_off AS (
+  SELECT x.type AS what
+    FROM money, LATERAL (VALUES ('COMMISSION_DEPOSIT', deposits), ('ORDER_PAYMENT', -payments), ('ORDER_REFUND', refunds),
+                                ('WITHDRAWAL_HOLD', -held), ('WITHDRAWAL_RELEASE', released),
+                                ('TRANSFER_OUT', -transferred), ('TRANSFER_IN', transferred)) x (type, expected)
+   WHERE coalesce((SELECT total FROM t WHERE t.type = x.type), 0) <> x.expected
+  UNION ALL
+  SELECT 'ADJUSTMENT' FROM money
+   WHERE coalesce((SELECT sum(total) FROM t WHERE type IN ('ADJUSTMENT_CREDIT', 'ADJUSTMENT_DEBIT')), 0) <> adjustments
+),
+-- A member's key took effect once: the debits a member asks for themself carry their key in
+-- their own wallet (a credit carries its sender's key, and another sender may use the same).
+keys_twice AS (
+  SELECT wallet_id, type || ' ' || idempotency_key AS what FROM wallet_entries
+   WHERE idempotency_key IS NOT NULL AND type IN ('TRANSFER_OUT', 'ORDER_PAYMENT', 'WITHDRAWAL_HOLD')
+   GROUP BY wallet_id, idempotency_key, type HAVING count(*) > 1
+),
+still_pending AS (
+  SELECT 'commission ' || p.commission_id AS what FROM commissions_pending p
+    JOIN wallet_entries x ON x.type = 'COMMISSION_DEPOSIT' AND x.commission_id = p.commission_id
+),
+currency_off AS (
+  SELECT x.wallet_id, '#' || x.seq || ' ' || x.currency AS what FROM wallet_entries x JOIN wallets w ON w.id = x.wallet_id
+   WHERE x.currency <> w.currency
+),
+-- Orders whose booked figures or lines are not the preview they were booked from.
+orders_off_preview AS (
+  SELECT 'order ' || o.id AS what FROM orders o
+   WHERE (o.period, o.currency, o.cart_pv, o.subtotal_cents, o.discount_cents, o.shipping_cents, o.total_cents,
+          o.cashback_spend, o.rules_version)
+         IS DISTINCT FROM (o.preview->>'period', o.preview->>'currency', (o.preview->>'cart_pv')::bigint,
+                           (o.preview->>'subtotal_cents')::bigint, (o.preview->>'discount_cents')::bigint,
+                           (o.preview->>'shipping_cents')::bigint, (o.preview->>'total_cents')::bigint,
+                           o.preview->>'cashback_spend', o.preview->>'rules_version')
+      OR o.id IN (SELECT order_id FROM lines_off_preview)
+),
+-- Orders whose subtotal, discount, PV or total do not add up from their lines, or with a line
+-- whose total is not its units at their price less its discount.
+orders_off_lines AS (
+  SELECT 'order ' || o.id AS what FROM orders o LEFT JOIN line_sums s ON s.order_id = o.id
+   WHERE s.order_id IS NULL OR s.lines_off > 0
+      OR (s.subtotal_cents, s.discount_cents, s.pv, s.total_cents + o.shipping_cents)
+         <> (o.subtotal_cents, o.discount_cents, o.cart_pv, o.total_cents)
+),
+-- A discount is cashback spent: an order's discount is the usage it recorded. A cashback is what
+-- its crossing order's preview made it, for that order's member and month, and one marked USED
+-- was spent on a confirmed order of its member that spends a cashback.
+cashbacks_off_order AS (
+  SELECT 'order ' || o.id || ' discount' AS what FROM orders o LEFT JOIN usage_sums u ON u.order_id = o.id
+   WHERE coalesce(u.discount_cents, 0) <> o.discount_cents
+  UNION ALL
+  SELECT 'cashback ' || c.id || ' value' FROM cashbacks c JOIN orders o ON o.id = c.generated_by_order
+   WHERE (c.member_id, c.period, c.currency, c.value_cents, true)
+         IS DISTINCT FROM (o.member_id, o.period, o.currency, (o.preview->>'cashback_generated_cents')::bigint,
+                           (o.preview->>'unlocks_cashback')::boolean)
+  UNION ALL
+  SELECT 'cashback ' || c.id || ' use' FROM cashbacks c LEFT JOIN orders o ON o.id = c.used_by_order
+   WHERE c.status = 'USED' AND (o.id IS NULL OR o.status <> 'CONFIRMED' OR o.cashback_spend = 'NONE' OR o.member_id <> c.member_id)
+),
+-- A cashback's status is what its last event made it.
+cashbacks_off_events AS (
+  SELECT 'cashback ' || c.id AS what FROM cashbacks c
+    LEFT JOIN LATERAL (SELECT type FROM cashback_events e WHERE e.cashback_id = c.id ORDER BY e.id DESC LIMIT 1) last ON true
+   WHERE c.status IS DISTINCT FROM CASE last.type WHEN 'GENERATED' THEN 'AVAILABLE' WHEN 'RESTORED' THEN 'AVAILABLE'
+                                                   ELSE last.type END
+),
+-- One reward per REWARD event (member, month), and none without one.
+rewards_off_events AS (
+  SELECT coalesce(r.member_id, e.member_id) AS member_id, coalesce(r.period, e.period) AS what
+    FROM loyalty_rewards r
+    FULL JOIN (SELECT DISTINCT member_id, period FROM loyalty_events WHERE type = 'REWARD') e
+      ON e.member_id = r.member_id AND e.period = r.period
+   WHERE r.id IS NULL OR e.member_id IS NULL
+),
+-- Every check's faults as (check, label), wallets named by their member's number.
+found AS (
+  SELECT f.check_name, concat_ws(' ', m.member_number, nullif(f.what, '')) AS label
+    FROM (SELECT 'chain_breaks' AS check_name, wallet_id, NULL::uuid AS member_id, what FROM chain_broken
+          UNION ALL SELECT 'balance_not_sum', wallet_id, NULL, what FROM balance_off
+          UNION ALL SELECT 'negative', wallet_id, NULL, what FROM negatives
+          UNION ALL SELECT 'type_totals_off', NULL, NULL, what FROM type_off
+          UNION ALL SELECT 'key_twice', wallet_id, NULL, what FROM keys_twice
+          UNION ALL SELECT 'deposited_still_pending', NULL, NULL, what FROM still_pending
+          UNION ALL SELECT 'entry_currency_off', wallet_id, NULL, what FROM currency_off
+          UNION ALL SELECT 'order_off_its_preview', NULL, NULL, what FROM orders_off_preview
+          UNION ALL SELECT 'order_off_its_lines', NULL, NULL, what FROM orders_off_lines
+          UNION ALL SELECT 'cashback_off_its_order', NULL, NULL, what FROM cashbacks_off_order
+          UNION ALL SELECT 'cashback_off_its_events', NULL, NULL, what FROM cashbacks_off_events
+          UNION ALL SELECT 'loyalty_reward_off_its_event', NULL, member_id, what FROM rewards_off_events
+          UNION ALL SELECT CASE WHEN type IN ('TRANSFER_OUT', 'TRANSFER_IN') THEN 'transfer_entries_unmatched'
+                                WHEN type IN ('WITHDRAWAL_HOLD', 'WITHDRAWAL_RELEASE') THEN 'withdrawal_entries_unmatched'
+                                WHEN type IN ('ORDER_PAYMENT', 'ORDER_REFUND') THEN 'order_entries_unmatched'
+                                WHEN type = 'COMMISSION_DEPOSIT' THEN 'commission_entries_unmatched'
+                                ELSE 'adjustment_entries_unmatched' END,
+                           NULL, NULL, type || ' of ' || coalesce(object_id, '?') FROM unmatched) f
+    LEFT JOIN wallets w ON w.id = f.wallet_id
+    LEFT JOIN members m ON m.id = coalesce(f.member_id, w.member_id)
+),
+-- The first few of each check's faults, in label order (the counts below are the checks).
+examples AS (
+  SELECT check_name, json_agg(label ORDER BY label) AS labels
+    FROM (SELECT check_name, label, row_number() OVER (PARTITION BY check_name ORDER BY label) AS k FROM found) f
+   WHERE k <= 5
+   GROUP BY check_name
+)
 SELECT json_build_object(
   'wallets', (SELECT count(*) FROM wallets),
   'entries', (SELECT count(*) FROM wallet_entries),
   'total_cents', (SELECT balances FROM money),
   'violations', json_build_object(
-    'chain_breaks', (SELECT count(*) FROM e WHERE balance_before_cents <> prev_after OR seq <> n
-                                               OR balance_after_cents <> balance_before_cents + amount_cents),
-    'balance_not_sum', (SELECT count(*) FROM wallets w LEFT JOIN per_wallet p ON p.wallet_id = w.id
-                         WHERE w.balance_cents <> coalesce(p.total, 0) OR w.balance_cents <> coalesce(p.last_after, 0)
-                            OR w.entry_count <> coalesce(p.last_seq, 0)),
-    'negative', (SELECT count(*) FROM wallets WHERE balance_cents < 0)
-              + (SELECT count(*) FROM wallet_entries WHERE balance_after_cents < 0 OR balance_before_cents < 0),
+    'chain_breaks', (SELECT count(*) FROM chain_broken),
+    'balance_not_sum', (SELECT count(*) FROM balance_off),
+    'negative', (SELECT count(*) FROM negatives),
     'conservation_off_cents', (SELECT balances - (deposits - payments + refunds - (held - released) + adjustments) FROM money),
-    'type_totals_off', (SELECT
-        (coalesce((SELECT total FROM t WHERE type = 'COMMISSION_DEPOSIT'), 0) <> deposits)::int
-      + (coalesce((SELECT total FROM t WHERE type = 'ORDER_PAYMENT'), 0) <> -payments)::int
-      + (coalesce((SELECT total FROM t WHERE type = 'ORDER_REFUND'), 0) <> refunds)::int
-      + (coalesce((SELECT total FROM t WHERE type = 'WITHDRAWAL_HOLD'), 0) <> -held)::int
-      + (coalesce((SELECT total FROM t WHERE type = 'WITHDRAWAL_RELEASE'), 0) <> released)::int
-      + (coalesce((SELECT total FROM t WHERE type = 'TRANSFER_OUT'), 0) <> -transferred)::int
-      + (coalesce((SELECT total FROM t WHERE type = 'TRANSFER_IN'), 0) <> transferred)::int
-      + (coalesce((SELECT sum(total) FROM t WHERE type IN ('ADJUSTMENT_CREDIT', 'ADJUSTMENT_DEBIT')), 0) <> adjustments)::int
-      FROM money),
-    -- A member's key took effect once: the debits a member asks for themself carry their key in
-    -- their own wallet (a credit carries its sender's key, and another sender may use the same).
-    'key_twice', (SELECT count(*) FROM (SELECT 1 FROM wallet_entries
-                                         WHERE idempotency_key IS NOT NULL
-                                           AND type IN ('TRANSFER_OUT', 'ORDER_PAYMENT', 'WITHDRAWAL_HOLD')
-                                         GROUP BY wallet_id, idempotency_key, type HAVING count(*) > 1) d),
-    'deposited_still_pending', (SELECT count(*) FROM commissions_pending p JOIN wallet_entries x
-                                 ON x.type = 'COMMISSION_DEPOSIT' AND x.commission_id = p.commission_id),
-    'entry_currency_off', (SELECT count(*) FROM wallet_entries x JOIN wallets w ON w.id = x.wallet_id
-                            WHERE x.currency <> w.currency),
+    'type_totals_off', (SELECT count(*) FROM type_off),
+    'key_twice', (SELECT count(*) FROM keys_twice),
+    'deposited_still_pending', (SELECT count(*) FROM still_pending),
+    'entry_currency_off', (SELECT count(*) FROM currency_off),
     'transfer_entries_unmatched', (SELECT coalesce(sum(entries), 0)::bigint FROM unmatched WHERE type IN ('TRANSFER_OUT', 'TRANSFER_IN')),
     'withdrawal_entries_unmatched', (SELECT coalesce(sum(entries), 0)::bigint FROM unmatched WHERE type IN ('WITHDRAWAL_HOLD', 'WITHDRAWAL_RELEASE')),
     'order_entries_unmatched', (SELECT coalesce(sum(entries), 0)::bigint FROM unmatched WHERE type IN ('ORDER_PAYMENT', 'ORDER_REFUND')),
     'commission_entries_unmatched', (SELECT coalesce(sum(entries), 0)::bigint FROM unmatched WHERE type = 'COMMISSION_DEPOSIT'),
     'adjustment_entries_unmatched', (SELECT coalesce(sum(entries), 0)::bigint FROM unmatched WHERE type IN ('ADJUSTMENT_CREDIT', 'ADJUSTMENT_DEBIT')),
-    -- Orders whose booked figures or lines are not the preview they were booked from.
-    'order_off_its_preview', (SELECT count(*) FROM orders o
-                               WHERE (o.period, o.currency, o.cart_pv, o.subtotal_cents, o.discount_cents, o.shipping_cents,
-                                      o.total_cents, o.cashback_spend, o.rules_version)
-                                     IS DISTINCT FROM (o.preview->>'period', o.preview->>'currency', (o.preview->>'cart_pv')::bigint,
-                                                       (o.preview->>'subtotal_cents')::bigint, (o.preview->>'discount_cents')::bigint,
-                                                       (o.preview->>'shipping_cents')::bigint, (o.preview->>'total_cents')::bigint,
-                                                       o.preview->>'cashback_spend', o.preview->>'rules_version')
-                                  OR o.id IN (SELECT order_id FROM lines_off_preview)),
-    -- Orders whose subtotal, discount, PV or total do not add up from their lines, or with a
-    -- line whose total is not its units at their price less its discount.
-    'order_off_its_lines', (SELECT count(*) FROM orders o LEFT JOIN line_sums s ON s.order_id = o.id
-                             WHERE s.order_id IS NULL OR s.lines_off > 0
-                                OR (s.subtotal_cents, s.discount_cents, s.pv, s.total_cents + o.shipping_cents)
-                                   <> (o.subtotal_cents, o.discount_cents, o.cart_pv, o.total_cents)),
-    -- A discount is cashback spent: an order's discount is the usage it recorded. A cashback is
-    -- what its crossing order's preview made it, for that order's member and month, and one
-    -- marked USED was spent on a confirmed order of its member that spends a cashback.
-    'cashback_off_its_order', (SELECT count(*) FROM orders o LEFT JOIN usage_sums u ON u.order_id = o.id
-                                WHERE coalesce(u.discount_cents, 0) <> o.discount_cents)
-                            + (SELECT count(*) FROM cashbacks c JOIN orders o ON o.id = c.generated_by_order
-                                WHERE (c.member_id, c.period, c.currency, c.value_cents, true)
-                                      IS DISTINCT FROM (o.member_id, o.period, o.currency,
-                                                        (o.preview->>'cashback_generated_cents')::bigint,
-                                                        (o.preview->>'unlocks_cashback')::boolean))
-                            + (SELECT count(*) FROM cashbacks c LEFT JOIN orders o ON o.id = c.used_by_order
-                                WHERE c.status = 'USED' AND (o.id IS NULL OR o.status <> 'CONFIRMED'
-                                                             OR o.cashback_spend = 'NONE' OR o.member_id <> c.member_id)),
-    -- A cashback's status is what its last event made it.
-    'cashback_off_its_events', (SELECT count(*) FROM cashbacks c
-                                 LEFT JOIN LATERAL (SELECT type FROM cashback_events e WHERE e.cashback_id = c.id
-                                                     ORDER BY e.id DESC LIMIT 1) last ON true
-                                 WHERE c.status IS DISTINCT FROM CASE last.type WHEN 'GENERATED' THEN 'AVAILABLE'
-                                                                                WHEN 'RESTORED' THEN 'AVAILABLE'
-                                                                                ELSE last.type END),
-    -- One reward per REWARD event (member, month), and none without one.
-    'loyalty_reward_off_its_event', (SELECT count(*) FROM loyalty_rewards r
-                                      FULL JOIN (SELECT DISTINCT member_id, period FROM loyalty_events WHERE type = 'REWARD') e
-                                        ON e.member_id = r.member_id AND e.period = r.period
-                                      WHERE r.id IS NULL OR e.member_id IS NULL)
-  )
+    'order_off_its_preview', (SELECT count(*) FROM orders_off_preview),
+    'order_off_its_lines', (SELECT count(*) FROM orders_off_lines),
+    'cashback_off_its_order', (SELECT count(*) FROM cashbacks_off_order),
+    'cashback_off_its_events', (SELECT count(*) FROM cashbacks_off_events),
+    'loyalty_reward_off_its_event', (SELECT count(*) FROM rewards_off_events)
+  ),
+  'examples', (SELECT coalesce(json_object_agg(check_name, labels ORDER BY check_name), '{}') FROM examples)
 )

@@ -123,6 +123,18 @@ JobReport verify_ledger(const JobInput& in) {
   w.field("wallets", verification.wallets).field("entries", verification.entries);
   w.field("total_cents", verification.total_cents).key("checks").begin_object();
   for (const auto& [check, count] : verification.checks) w.field(check, count);
+  w.end_object().key("examples").begin_object();
+  boost::json::object examples;
+  for (const auto& [check, labels] : verification.examples) {
+    w.key(check).begin_array();
+    boost::json::array logged;
+    for (const auto& label : labels) {
+      w.value(std::string_view(label));
+      logged.emplace_back(label);
+    }
+    w.end_array();
+    examples[check] = std::move(logged);
+  }
   w.end_object().end_object();
   in.metrics.count_job("verify-ledger", verification.entries);
   in.metrics.record_ledger_checks(verification.checks);
@@ -130,7 +142,7 @@ JobReport verify_ledger(const JobInput& in) {
   for (const auto& [check, count] : violated) found[check] = count;
   log_event(violated.empty() ? LogLevel::info : LogLevel::error,
             {{"job", "verify-ledger"}, {"ok", violated.empty()}, {"wallets", verification.wallets},
-             {"entries", verification.entries}, {"violations", std::move(found)}});
+             {"entries", verification.entries}, {"violations", std::move(found)}, {"examples", std::move(examples)}});
   return out;
 }
 

@@ -28,6 +28,11 @@ LedgerVerification verify_ledger(db::Connection& connection) {
     out.checks.emplace_back(std::string(name), count.to_number<std::int64_t>());
   }
   if (out.checks.empty()) throw std::runtime_error("ledger_verify.sql reported no checks");
+  for (const auto& [name, labels] : figures.at("examples").as_object()) {
+    std::vector<std::string> named;
+    for (const auto& label : labels.as_array()) named.emplace_back(label.as_string());
+    out.examples.emplace_back(std::string(name), std::move(named));
+  }
   return out;
 }
 

@@ -17,6 +17,9 @@ struct LedgerVerification {
   std::int64_t total_cents = 0;
   // Every check by name with its count, in the statement's order; each must be 0.
   std::vector<std::pair<std::string, std::int64_t>> checks;
+  // For each check that is not 0, its first few faults named for a person ("NN-1004", "NN-1004 #3",
+  // "order …", "TRANSFER_OUT of 17"); absent for checks with nothing to name (conservation).
+  std::vector<std::pair<std::string, std::vector<std::string>>> examples;
   std::string json;  // the statement's whole object, as PostgreSQL wrote it
 
   // The checks whose count is not 0.

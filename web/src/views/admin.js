@@ -224,7 +224,8 @@ function ledgerSection() {
     result.replaceChildren(h('div', { class: 'error', id: 'ledger-check-failed' },
       h('p', {}, `${failed.length} de ${checks.length} verificaciones encontraron diferencias en ${read}:`),
       h('ul', {}, failed.map(([check, count]) => h('li', { dataset: { check } },
-        `${LEDGER_CHECKS[check] ?? check}: ${count.toLocaleString('es-MX')}`)))));
+        h('span', { class: 'check' }, `${LEDGER_CHECKS[check] ?? check}: ${count.toLocaleString('es-MX')}`),
+        report.examples?.[check] ? h('div', { class: 'muted examples' }, `Ejemplos: ${report.examples[check].join(' · ')}`) : null)))));
   } }, 'Revisar el libro');
   return { el: section('Libro mayor', 'admin-ledger',
     h('p', { class: 'muted' }, 'Revisa que cada saldo, movimiento, pedido y cashback cuadre con las operaciones que lo originaron.'),
