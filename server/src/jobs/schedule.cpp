@@ -38,6 +38,9 @@ const std::vector<ScheduledJob>& schedule() {
       // Campaign ends are arbitrary instants; closing is as of the end, so a few minutes late
       // freezes the same standings.
       {"close-travel-campaigns", Cadence::every, 300},
+      // The books checked whole every night (docs/server.md, verify-ledger): its gauge in
+      // /metrics is then never more than a day old, for alerting without a cron line.
+      {"verify-ledger", Cadence::local_midnight, 0, false},
   };
   return jobs;
 }
@@ -62,8 +65,9 @@ std::int64_t latest_boundary(const ScheduledJob& job, const nnw::rules::RulesCon
 }
 
 bool is_due(const ScheduledJob& job, const nnw::rules::RulesConfig& rules, std::int64_t now_s,
-            std::optional<std::int64_t> last_run_s) {
-  return !last_run_s || latest_boundary(job, rules, now_s) > *last_run_s;
+            std::optional<std::int64_t> last_run_s, std::int64_t started_s) {
+  if (!last_run_s && job.catch_up_at_start) return true;
+  return latest_boundary(job, rules, now_s) > last_run_s.value_or(started_s);
 }
 
 }  // namespace nnw::server::jobs

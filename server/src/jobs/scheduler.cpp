@@ -26,6 +26,7 @@ void Scheduler::stop() {
 void Scheduler::loop() {
   log_event(LogLevel::info, {{"event", "scheduler_started"}, {"tick_s", app_.settings().scheduler_tick.count()}});
   std::optional<db::Connection> connection;
+  const std::int64_t started_s = unix_seconds(app_.now());
   for (;;) {
     {
       std::unique_lock lock(mutex_);
@@ -38,7 +39,7 @@ void Scheduler::loop() {
         const std::int64_t now_s = unix_seconds(app_.now());
         const auto last = last_run_s_.find(job.job);
         if (!is_due(job, app_.rules().config(), now_s,
-                    last == last_run_s_.end() ? std::nullopt : std::optional<std::int64_t>(last->second))) {
+                    last == last_run_s_.end() ? std::nullopt : std::optional<std::int64_t>(last->second), started_s)) {
           continue;
         }
         // Not run because another instance holds the job: that runner books the boundary.
