@@ -2,6 +2,7 @@
 // with the shop's orders, cashbacks and loyalty reward it paid for, checks clean, and each of its checks finds the fault it is about, made by SQL with the
 // database's own guards switched off (rolled back after).
 #include <algorithm>
+#include <chrono>
 #include <set>
 #include <string>
 #include <vector>
@@ -115,6 +116,12 @@ TEST_F(LedgerVerify, ALedgerMadeByEveryKindOfWriteChecksClean) {
                    "WHERE e.type = 'REWARD' AND r.period = '2026-11'").int64(0, 0), 1);
 
   // Over HTTP (admin or service), with every check named and a gauge per check after it.
+  const auto wall_seconds = [] {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  };
+  const std::int64_t ran_from = wall_seconds();
+  EXPECT_EQ(server().call({"GET", "/metrics", "", {}, {}, {}}).body.find("nnw_ledger_last_check_timestamp_seconds"),
+            std::string::npos);  // none before a run here
   const auto run = server().call({"POST", "/v1/jobs/verify-ledger", "", admin_token(), {}, {}});
   ASSERT_EQ(run.status, 200) << run.body;
   EXPECT_EQ(run.json().at("ok"), true);
@@ -122,6 +129,13 @@ TEST_F(LedgerVerify, ALedgerMadeByEveryKindOfWriteChecksClean) {
   EXPECT_EQ(server().call({"POST", "/v1/jobs/verify-ledger", "", member_token(a), {}, {}}).status, 403);
   const auto metrics = server().call({"GET", "/metrics", "", {}, {}, {}});
   EXPECT_NE(metrics.body.find("nnw_ledger_violations{check=\"transfer_entries_unmatched\"} 0\n"), std::string::npos);
+  // When it ran, in wall-clock seconds, so an alert can tell a check that stopped running.
+  const std::string stamp = "\nnnw_ledger_last_check_timestamp_seconds ";
+  const auto at = metrics.body.find(stamp);
+  ASSERT_NE(at, std::string::npos) << metrics.body;
+  const std::int64_t checked_at = std::stoll(metrics.body.substr(at + stamp.size()));
+  EXPECT_GE(checked_at, ran_from);
+  EXPECT_LE(checked_at, wall_seconds());
 }
 
 // Each fault is made in a transaction with the session's triggers off (a replica session

@@ -85,9 +85,11 @@ void Metrics::count_job(std::string_view job, std::int64_t items) {
   total += items;
 }
 
-void Metrics::record_ledger_checks(std::span<const std::pair<std::string, std::int64_t>> checks) {
+void Metrics::record_ledger_checks(std::span<const std::pair<std::string, std::int64_t>> checks,
+                                   std::int64_t checked_at_s) {
   std::lock_guard lock(mutex_);
   for (const auto& [check, count] : checks) ledger_checks_[check] = count;
+  ledger_checked_at_s_ = checked_at_s;
 }
 
 std::string Metrics::render(const db::PoolStats& pool, std::int64_t in_flight) const {
@@ -128,6 +130,11 @@ std::string Metrics::render(const db::PoolStats& pool, std::int64_t in_flight) c
                 "What each check of the ledger found at this instance's last verify-ledger run (each must be 0).");
   for (const auto& [check, count] : ledger_checks_) {
     out += "nnw_ledger_violations{check=\"" + check + "\"} " + std::to_string(count) + "\n";
+  }
+  if (ledger_checked_at_s_ != 0) {
+    append_header(out, "nnw_ledger_last_check_timestamp_seconds", "gauge",
+                  "When this instance's last verify-ledger run finished (Unix seconds).");
+    out += "nnw_ledger_last_check_timestamp_seconds " + std::to_string(ledger_checked_at_s_) + "\n";
   }
   append_header(out, "nnw_transfer_batch_size", "histogram", "Transfers per database transaction of the transfer batcher.");
   append_histogram(out, "nnw_transfer_batch_size", "", kBatchSizeBuckets, transfer_batches_,

@@ -36,8 +36,9 @@ class Metrics {
   void count_ledger_entry(std::string_view type, std::int64_t amount_cents);
   void count_job(std::string_view job, std::int64_t items);
   // The counts of the ledger's checks at this instance's last verify-ledger run (each must be
-  // 0): a gauge per check, so an alert can fire on any above 0.
-  void record_ledger_checks(std::span<const std::pair<std::string, std::int64_t>> checks);
+  // 0): a gauge per check, so an alert can fire on any above 0; and when that run finished
+  // (Unix seconds, wall clock), so an alert can fire when the nightly check stops running.
+  void record_ledger_checks(std::span<const std::pair<std::string, std::int64_t>> checks, std::int64_t checked_at_s);
   // One database transaction of `transfers` transfers (an isolated retry is a batch of one).
   void observe_transfer_batch(std::size_t transfers);
   // Transfers retried one at a time because the batch they were in failed.
@@ -64,6 +65,7 @@ class Metrics {
   std::map<std::string, std::pair<std::uint64_t, std::int64_t>> ledger_entries_;  // count, Σ |amount|
   std::map<std::string, std::pair<std::uint64_t, std::int64_t>> jobs_;            // runs, items
   std::map<std::string, std::int64_t> ledger_checks_;                             // check, count
+  std::int64_t ledger_checked_at_s_ = 0;                                          // 0: never here
   Histogram<kBatchSizeBuckets.size()> transfer_batches_;
   Histogram<kTransferWaitBucketsUs.size()> transfers_queued_;   // µs
   Histogram<kTransferWaitBucketsUs.size()> transfers_booking_;  // µs
